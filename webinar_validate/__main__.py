@@ -1,0 +1,5 @@
+"""`python -m webinar_validate`: the same as the `webinar-validate` command."""
+
+from webinar_validate.cli import main
+
+raise SystemExit(main())
