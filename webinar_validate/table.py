@@ -56,3 +56,36 @@ def cell_ref(sheet: str | None, row_number: int, column: int) -> str:
     """A1-style cell name, with the sheet for a workbook: ``Sessions!F7``, ``'My sheet'!F7``."""
     ref = f"{column_letters(column)}{row_number}"
     return f"{_quote_sheet(sheet)}!{ref}" if sheet is not None else ref
+
+
+def cell_text(value: object) -> tuple[str, bool]:
+    """A typed cell as the text it means, and whether it was a date or time.
+
+    ``10.0`` -> ``"10"``, ``True`` -> ``"TRUE"``, a datetime -> ``"2025-03-01T10:00:00"``
+    (no offset: a typed date has none), None/NaN -> ``""``.
+    """
+    import datetime as dt
+    import math
+
+    if value is None or isinstance(value, str):
+        return value or "", False
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), False
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "", False
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value)), False
+        return f"{value:.15g}", False
+    if isinstance(value, int):
+        return str(value), False
+    if isinstance(value, dt.datetime):
+        spec = "microseconds" if value.microsecond else "seconds"
+        return value.replace(tzinfo=None).isoformat(timespec=spec), True
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00", True
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds"), True
+    if isinstance(value, dt.timedelta):
+        return str(value), False
+    return str(value), False

@@ -1,0 +1,385 @@
+"""The vectorised checks behind the contract's rules, and the messages that explain them.
+
+Every check works on whole columns; per-value Python work (time zones, e-mail syntax, URLs)
+runs once per distinct value through the caches in ``_values``. A :class:`Context` holds one
+run's frame and caches each parse, so a rule that compares cells reuses its inputs' checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from webinar_validate import _values
+from webinar_validate.codes import Code
+from webinar_validate.contract import ColumnSpec, Kind, Rule
+
+if TYPE_CHECKING:
+    from webinar_validate.contract import SessionContract
+
+Mask = "pd.Series[bool]"
+
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
+ISO_WITHOUT_OFFSET = _DATE
+UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+WHOLE_NUMBER = r"[+-]?[0-9]+(?:\.0*)?"
+LANGUAGE = r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?"
+CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+INJECTION_START = "^[=+\\-@\t\r]"
+BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
+EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
+_MAX_DIGITS = 15
+
+
+class Context:
+    """One validation run: the frame of raw text cells and the parses every rule shares."""
+
+    def __init__(
+        self,
+        contract: SessionContract,
+        frame: pd.DataFrame,
+        typed_dates: set[tuple[Any, str]] | None = None,
+        row_numbers: pd.Series | None = None,
+    ) -> None:
+        self.contract = contract
+        self.frame = frame
+        self.typed_dates = typed_dates or set()
+        self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
+        self.memo: dict[str, Any] = {}
+        self.rules: dict[str, tuple[Rule, ...]] = {}
+        self._text: dict[str, pd.Series] = {}
+        self._fails: dict[tuple[str, int], pd.Series] = {}
+        self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
+
+    def raw(self, column: str) -> pd.Series:
+        """The cells as read."""
+        return self.frame[column]
+
+    def text(self, column: str) -> pd.Series:
+        """The cells trimmed of surrounding white space (non-breaking spaces included)."""
+        if column not in self._text:
+            self._text[column] = self.frame[column].str.strip()
+        return self._text[column]
+
+    def blank(self, column: str) -> pd.Series:
+        """True where the trimmed cell is empty."""
+        return self.text(column) == ""
+
+    def failing(self, column: str, rule: Rule) -> pd.Series:
+        """The rule's failure mask, computed once per run."""
+        key = (column, id(rule))
+        if key not in self._fails:
+            self._fails[key] = rule.fails(self, column).fillna(False).astype(bool)
+        return self._fails[key]
+
+    def valid(self, column: str) -> pd.Series:
+        """True where the cell is filled in and passed all of its own checks."""
+        ok = ~self.blank(column)
+        for rule in self.rules.get(column, ()):
+            if rule.own:
+                ok &= ~self.failing(column, rule)
+        return ok
+
+    def instants(self, column: str) -> tuple[pd.Series, pd.Series]:
+        """(UTC instants where the cell has an offset and is a real date, naive local times)."""
+        if column not in self._instants:
+            text = self.text(column)
+            aware = text.where(text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool))
+            naive = text.where(text.str.fullmatch(ISO_WITHOUT_OFFSET).fillna(False).astype(bool))
+            self._instants[column] = (
+                pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce"),
+                pd.to_datetime(naive, format="ISO8601", errors="coerce"),
+            )
+        return self._instants[column]
+
+    def zone(self, index: Any) -> str | None:
+        """The row's canonical time zone, when its timeZone cell is valid."""
+        if "timeZone" not in self.frame:
+            return None
+        return _values.canonical_zone(str(self.text("timeZone").at[index]))
+
+
+def at(series: pd.Series, index: Any) -> Any:
+    """One cell of a Series, untyped (pandas-stubs types ``.at`` as a union of every scalar)."""
+    value: Any = series.at[index]
+    return value
+
+
+def per_value(series: pd.Series, func: Any) -> pd.Series:
+    """Apply a per-value function once per distinct value; an object Series (None for NA)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [func(value) for value in uniques]
+    results[-1] = None
+    return pd.Series(results[codes], index=series.index, dtype=object)
+
+
+def _q(value: str) -> str:
+    return f"'{value}'"
+
+
+# --- the own checks --------------------------------------------------------------------------
+
+
+def _control(ctx: Context, col: str) -> pd.Series:
+    return ctx.raw(col).str.contains(CONTROL, regex=True)
+
+
+def _control_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    bad = next((ch for ch in value if ch in _CONTROL_SET), "\x00")
+    return f"{col} contains the control character U+{ord(bad):04X}; delete it from the cell."
+
+
+_CONTROL_SET = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)]}
+
+
+def _injection(ctx: Context, col: str) -> pd.Series:
+    return ctx.raw(col).str.contains(INJECTION_START, regex=True)
+
+
+def _injection_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    first = {"\t": "a tab", "\r": "a carriage return"}.get(value[:1], f"'{value[:1]}'")
+    return (
+        f"{col} begins with {first}, which a spreadsheet may run as a formula; "
+        "remove that first character or reword the text."
+    )
+
+
+def _required(ctx: Context, col: str) -> pd.Series:
+    return ctx.blank(col)
+
+
+def _required_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return f"{col} is required but the cell is empty; fill it in."
+
+
+def _too_long(ctx: Context, col: str) -> pd.Series:
+    limit = _spec(ctx, col).max_length or 0
+    return ctx.text(col).str.len() > limit
+
+
+def _too_long_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    limit = _spec(ctx, col).max_length
+    return f"{col} is {len(value.strip())} characters long; shorten it to at most {limit}."
+
+
+def _spec(ctx: Context, col: str) -> ColumnSpec:
+    return ctx.contract.column(col) or ColumnSpec(col)
+
+
+def _not_matching(pattern: str) -> Callable[[Context, str], pd.Series]:
+    def fails(ctx: Context, col: str) -> pd.Series:
+        text = ctx.text(col)
+        return ~ctx.blank(col) & ~text.str.fullmatch(pattern).fillna(False).astype(bool)
+
+    return fails
+
+
+def _uuid_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return (
+        f"{col} {_q(value.strip())} is not a UUID; copy the 36-character ID "
+        "(like 3f0c9a4e-1b2c-4d5e-8f90-123456789abc) from the platform."
+    )
+
+
+def _slug_fails(ctx: Context, col: str) -> pd.Series:
+    return _not_matching(_spec(ctx, col).pattern or ".*")(ctx, col)
+
+
+def _slug_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    text = value.strip()
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text.lower()).split()
+    hint = f"; did you mean {'-'.join(words)}?" if words else "."
+    return (
+        f"{col} {_q(text)} may use only lower-case letters and digits, "
+        f"in words joined by single hyphens{hint}"
+    )
+
+
+def _pattern_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return f"{col} {_q(value.strip())} does not match the pattern {_spec(ctx, col).pattern}."
+
+
+def _bad_datetime(ctx: Context, col: str) -> pd.Series:
+    aware, naive = ctx.instants(col)
+    return ~ctx.blank(col) & aware.isna() & naive.isna()
+
+
+def _bad_datetime_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return (
+        f"{col} {_q(value.strip())} is not a valid ISO 8601 date-time; write it like "
+        f"{EXAMPLE_INSTANT} (UTC) or 2025-09-04T11:30:00-04:00."
+    )
+
+
+def _no_offset(ctx: Context, col: str) -> pd.Series:
+    _, naive = ctx.instants(col)
+    return naive.notna()
+
+
+def _no_offset_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    naive = str(at(ctx.text(col), index))
+    zone = ctx.zone(index)
+    fixed = _values.with_offset(naive, zone) if zone else None
+    if (index, col) in ctx.typed_dates:
+        shown = naive.replace("T", " ")
+        start = f"{col} is a date the spreadsheet typed as {shown}, with no UTC offset"
+        how = "format the cell as text and write it"
+    else:
+        start = f"{col} {naive} has no UTC offset"
+        how = "write it"
+    if fixed:
+        return f"{start}; in {zone} that is {fixed}: {how} that way."
+    return f"{start}; {how} with Z for UTC or an offset such as -04:00."
+
+
+def _bad_zone(ctx: Context, col: str) -> pd.Series:
+    known = per_value(ctx.text(col), _values.canonical_zone)
+    return ~ctx.blank(col) & known.isna()
+
+
+def _bad_zone_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    text = value.strip()
+    hint = _values.suggest_zone(text)
+    tail = f"; did you mean {hint}?" if hint else ", such as America/New_York or UTC."
+    return f"{col} {_q(text)} is not an IANA time-zone name{tail}"
+
+
+def _bad_choice(ctx: Context, col: str) -> pd.Series:
+    allowed = {c.lower() for c in _spec(ctx, col).choices}
+    return ~ctx.blank(col) & ~ctx.text(col).str.lower().isin(allowed)
+
+
+def _bad_choice_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    choices = _spec(ctx, col).choices
+    text = value.strip()
+    hint = _values.closest(text, choices)
+    tail = f"; did you mean {hint}?" if hint else "."
+    return f"{col} {_q(text)} is not one of {', '.join(choices)}{tail}"
+
+
+def _bad_url(ctx: Context, col: str) -> pd.Series:
+    return ~ctx.blank(col) & ~per_value(ctx.text(col), _values.is_https_url).astype(bool)
+
+
+def _bad_url_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return (
+        f"{col} {_q(value.strip())} is not an absolute https:// link; "
+        "paste the full address, like https://zoom.us/j/123456789."
+    )
+
+
+def _bad_email(ctx: Context, col: str) -> pd.Series:
+    return ~ctx.blank(col) & per_value(ctx.text(col), _values.emails_problem).notna()
+
+
+def _bad_email_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    address, why = _values.emails_problem(value.strip()) or ("", "")
+    return f"{col} has {address!r}, which is not a valid e-mail address: {why}"
+
+
+def _bad_integer(ctx: Context, col: str) -> pd.Series:
+    return _not_matching(WHOLE_NUMBER)(ctx, col)
+
+
+def _bad_integer_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return f"{col} {_q(value.strip())} is not a whole number; write digits only, such as 50."
+
+
+def integers(ctx: Context, col: str) -> pd.Series:
+    """The whole numbers of a column as Python ints (None where blank or not whole)."""
+    text = ctx.text(col)
+    digits = text.where(text.str.fullmatch(WHOLE_NUMBER).fillna(False).astype(bool))
+    return per_value(digits, _to_int)
+
+
+def _to_int(text: object) -> int | None:
+    if not isinstance(text, str):
+        return None
+    whole = text.split(".", 1)[0]
+    if len(whole.lstrip("+-")) > _MAX_DIGITS:
+        return None
+    return int(whole)
+
+
+def _out_of_range(ctx: Context, col: str) -> pd.Series:
+    minimum = _spec(ctx, col).minimum
+    values = integers(ctx, col)
+    too_big = ~_bad_integer(ctx, col) & ~ctx.blank(col) & values.isna()
+    if minimum is None:
+        return too_big
+    below = values.map(lambda v: v is not None and v == v and v < minimum)
+    return too_big | below.astype(bool)
+
+
+def _out_of_range_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    minimum = _spec(ctx, col).minimum
+    number = _to_int(value.strip())
+    if number is None:
+        return f"{col} {value.strip()} is too large; check the number."
+    tail = "; leave it blank for unlimited seats" if col == "seatsLimit" else ""
+    return f"{col} {number} is below {minimum}; use {minimum} or more{tail}."
+
+
+def _bad_boolean(ctx: Context, col: str) -> pd.Series:
+    return ~ctx.blank(col) & ~ctx.text(col).str.lower().isin(BOOLEANS.keys())
+
+
+def _bad_boolean_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return f"{col} {_q(value.strip())} is not yes or no; write yes or no."
+
+
+def _bad_language_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return (
+        f"{col} {_q(value.strip())} is not a language code; use a two-letter ISO 639-1 code "
+        "with an optional region, such as en, en-US or pt-BR."
+    )
+
+
+_COMMON = {
+    Kind.UUID: (Rule(Code.INVALID_UUID, _not_matching(UUID), _uuid_msg),),
+    Kind.SLUG: (Rule(Code.INVALID_SLUG, _slug_fails, _slug_msg),),
+    Kind.INSTANT: (
+        Rule(Code.INVALID_DATETIME, _bad_datetime, _bad_datetime_msg),
+        Rule(Code.MISSING_UTC_OFFSET, _no_offset, _no_offset_msg),
+    ),
+    Kind.TIME_ZONE: (Rule(Code.INVALID_TIME_ZONE, _bad_zone, _bad_zone_msg),),
+    Kind.URL: (Rule(Code.INVALID_URL, _bad_url, _bad_url_msg),),
+    Kind.EMAILS: (Rule(Code.INVALID_EMAIL, _bad_email, _bad_email_msg),),
+    Kind.INTEGER: (
+        Rule(Code.INVALID_INTEGER, _bad_integer, _bad_integer_msg),
+        Rule(Code.OUT_OF_RANGE, _out_of_range, _out_of_range_msg),
+    ),
+    Kind.BOOLEAN: (Rule(Code.INVALID_BOOLEAN, _bad_boolean, _bad_boolean_msg),),
+    Kind.LANGUAGE: (Rule(Code.INVALID_LANGUAGE, _not_matching(LANGUAGE), _bad_language_msg),),
+}
+_CONTROL_RULE = Rule(Code.INVALID_CHARACTER, _control, _control_msg)
+_INJECTION_RULE = Rule(Code.FORMULA_INJECTION, _injection, _injection_msg)
+_REQUIRED_RULE = Rule(Code.REQUIRED, _required, _required_msg)
+_TOO_LONG_RULE = Rule(Code.TOO_LONG, _too_long, _too_long_msg)
+_CHOICE_RULE = Rule(Code.INVALID_CHOICE, _bad_choice, _bad_choice_msg)
+_PATTERN_RULE = Rule(Code.INVALID_PATTERN, _slug_fails, _pattern_msg)
+
+
+def rules_for(contract: SessionContract, spec: ColumnSpec) -> tuple[Rule, ...]:
+    """A column's rules in the order a cell is judged: the first failing one is reported."""
+    from webinar_validate import _cross
+
+    rules: list[Rule] = [_CONTROL_RULE]
+    if not spec.judged_as_number_or_date:
+        rules.append(_INJECTION_RULE)
+    if spec.required:
+        rules.append(_REQUIRED_RULE)
+    if spec.max_length is not None:
+        rules.append(_TOO_LONG_RULE)
+    rules.extend(_COMMON.get(spec.kind, ()))
+    if spec.choices:
+        rules.append(_CHOICE_RULE)
+    if spec.pattern and spec.kind is not Kind.SLUG:
+        rules.append(_PATTERN_RULE)
+    rules.extend(_cross.rules_for(contract, spec.name))
+    return tuple(rules)

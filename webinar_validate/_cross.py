@@ -1,0 +1,191 @@
+"""The contract's rules that compare cells. Each runs only where every compared cell passed its
+own checks, and reports on the one column CONTRACT.md names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from webinar_validate._checks import BOOLEANS, Context, at
+from webinar_validate.codes import Code
+from webinar_validate.contract import Col, Rule
+
+if TYPE_CHECKING:
+    from webinar_validate.contract import SessionContract
+
+
+def _present(ctx: Context, col: str) -> bool:
+    return col in ctx.frame.columns
+
+
+def _instant(ctx: Context, col: str) -> pd.Series:
+    return ctx.instants(col)[0]
+
+
+def _shown(ctx: Context, col: str, index: Any) -> str:
+    return str(at(ctx.text(col), index))
+
+
+def _end_not_after_start(ctx: Context, col: str) -> pd.Series:
+    both = ctx.valid(Col.START_DATE) & ctx.valid(col)
+    return both & (_instant(ctx, col) <= _instant(ctx, Col.START_DATE))
+
+
+def _end_not_after_start_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    start = _shown(ctx, Col.START_DATE, index)
+    return (
+        f"{col} {value.strip()} is not after startDate {start}; "
+        "the session must end after it starts."
+    )
+
+
+def _hours(ctx: Context, col: str) -> pd.Series:
+    delta = _instant(ctx, col) - _instant(ctx, Col.START_DATE)
+    return delta.dt.total_seconds() / 3600
+
+
+def _too_long_session(ctx: Context, col: str) -> pd.Series:
+    both = ctx.valid(Col.START_DATE) & ctx.valid(col)
+    return both & (_hours(ctx, col) > ctx.contract.max_session_hours)
+
+
+def _too_long_session_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    start = _shown(ctx, Col.START_DATE, index)
+    hours = float(at(_hours(ctx, col), index))
+    limit = f"{ctx.contract.max_session_hours:g}"
+    return (
+        f"{col} {value.strip()} is {hours:.4g} hours after startDate {start}, more than "
+        f"the {limit} hours a session may last; check the date."
+    )
+
+
+def _join_url_required(ctx: Context, col: str) -> pd.Series:
+    other = ctx.valid(Col.WEBINAR_PROVIDER) & (
+        ctx.text(Col.WEBINAR_PROVIDER).str.lower() == "other"
+    )
+    return other & ctx.blank(col)
+
+
+def _join_url_required_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    where = "" if ctx.memo.get(f"present:{col}", True) else f"add a {col} column and "
+    return (
+        f"{col} is required when webinarProvider is other; "
+        f"{where}give the https:// link attendees join."
+    )
+
+
+def _waitlist(ctx: Context, col: str) -> pd.Series:
+    on = ctx.valid(col) & (ctx.text(col).str.lower().map(BOOLEANS) == True)  # noqa: E712 - elementwise
+    return on & ctx.blank(Col.SEATS_LIMIT)
+
+
+def _waitlist_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    return (
+        f"{col} is {value.strip()} but seatsLimit is blank; "
+        "set a seatsLimit or turn the waitlist off."
+    )
+
+
+def _enrollment_window(ctx: Context, col: str) -> pd.Series:
+    end = _instant(ctx, col)
+    starts_late = ctx.valid(Col.ENROLLMENT_START_DATE) & ctx.valid(col)
+    starts_late &= end <= _instant(ctx, Col.ENROLLMENT_START_DATE)
+    after_session = ctx.valid(Col.END_DATE) & ctx.valid(col) & (end > _instant(ctx, Col.END_DATE))
+    return starts_late | after_session
+
+
+def _enrollment_window_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    end = value.strip()
+    opens = Col.ENROLLMENT_START_DATE
+    if (
+        bool(at(ctx.valid(opens), index))
+        and at(_instant(ctx, col), index) <= at(_instant(ctx, opens), index)
+    ):
+        return (
+            f"{col} {end} is not after {opens} {_shown(ctx, opens, index)}; "
+            "enrollment must open before it closes."
+        )
+    return (
+        f"{col} {end} is after the session's endDate {_shown(ctx, Col.END_DATE, index)}; "
+        "close enrollment by the time the session ends."
+    )
+
+
+def _key(ctx: Context, col: str) -> pd.Series:
+    text = ctx.text(col)
+    return text.str.lower() if col == Col.SESSION_ID else text
+
+
+def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> pd.Series:
+    """True where ``keys`` repeats an earlier eligible row's; remembers the first row of each."""
+    keys = keys[eligible]
+    repeated = keys.duplicated(keep="first")
+    first = keys[~repeated]
+    ctx.memo[name] = dict(zip(first.to_numpy(), first.index, strict=True))
+    ctx.memo[name + ":keys"] = keys
+    return repeated.reindex(ctx.frame.index, fill_value=False)
+
+
+def _first_row(ctx: Context, name: str, index: Any) -> int:
+    key = at(ctx.memo[name + ":keys"], index)
+    return int(at(ctx.row_numbers, ctx.memo[name][key]))
+
+
+def _duplicate_value(ctx: Context, col: str) -> pd.Series:
+    return _repeats(ctx, f"dup:{col}", _key(ctx, col), ctx.valid(col))
+
+
+def _duplicate_value_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    row = _first_row(ctx, f"dup:{col}", index)
+    return f"{col} {value.strip()} repeats row {row}; each {col} must be unique in the file."
+
+
+def _duplicate_session(ctx: Context, col: str) -> pd.Series:
+    title_ok = pd.Series(True, index=ctx.frame.index)
+    title = pd.Series("", index=ctx.frame.index, dtype="str")
+    if _present(ctx, Col.TITLE):
+        title_ok = ctx.valid(Col.TITLE) | ctx.blank(Col.TITLE)
+        title = ctx.text(Col.TITLE)
+    eligible = ctx.valid(Col.COURSE_GROUP_ID) & ctx.valid(col) & title_ok
+    keys = (
+        _key(ctx, Col.COURSE_GROUP_ID).str.lower()
+        + "\x1f"
+        + _instant(ctx, col).astype("str")
+        + "\x1f"
+        + title
+    )
+    return _repeats(ctx, "dup:session", keys, eligible)
+
+
+def _duplicate_session_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    row = _first_row(ctx, "dup:session", index)
+    return (
+        f"This session repeats row {row}: the same courseGroupId, startDate and title; "
+        "delete one of the rows or change its startDate or title."
+    )
+
+
+_RULES: dict[str, tuple[Rule, ...]] = {
+    Col.END_DATE: (
+        Rule(Code.END_NOT_AFTER_START, _end_not_after_start, _end_not_after_start_msg, own=False),
+        Rule(Code.SESSION_TOO_LONG, _too_long_session, _too_long_session_msg, own=False),
+    ),
+    Col.JOIN_URL: (Rule(Code.REQUIRED, _join_url_required, _join_url_required_msg, own=False),),
+    Col.WAITLISTING_ENABLED: (
+        Rule(Code.WAITLIST_WITHOUT_LIMIT, _waitlist, _waitlist_msg, own=False),
+    ),
+    Col.ENROLLMENT_END_DATE: (
+        Rule(Code.ENROLLMENT_WINDOW, _enrollment_window, _enrollment_window_msg, own=False),
+    ),
+    Col.START_DATE: (
+        Rule(Code.DUPLICATE_SESSION, _duplicate_session, _duplicate_session_msg, own=False),
+    ),
+}
+for _col in (Col.SESSION_ID, Col.SLUG, Col.SKU):
+    _RULES[_col] = (Rule(Code.DUPLICATE_VALUE, _duplicate_value, _duplicate_value_msg, own=False),)
+
+
+def rules_for(contract: SessionContract, column: str) -> tuple[Rule, ...]:
+    """The cross-cell rules reported on ``column``."""
+    return _RULES.get(column, ())

@@ -1,0 +1,132 @@
+"""The command line: parse arguments, call the library, pick a reporter. Nothing else.
+
+pandas and pandera are imported only when a file is actually validated, so ``--help`` and
+``--version`` answer at once (a pre-commit hook pays start-up on every commit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from webinar_validate._version import __version__
+
+if TYPE_CHECKING:
+    from webinar_validate.report import DryRunReport
+
+FORMATS = ("text", "json")
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``webinar-validate``."""
+    parser = argparse.ArgumentParser(
+        prog="webinar-validate",
+        description=(
+            "Check a webinar-session bulk-import CSV/XLSX before you upload it to Thought "
+            "Industries. Exit status: 0 every row valid, 1 some rows invalid, 2 a file could "
+            "not be judged or the command was used wrongly."
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files to check")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="worksheet to read (default: first visible)"
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=_non_negative,
+        default=None,
+        metavar="N",
+        help="most non-blank data rows allowed (default 1000; 0 for no limit)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="fail a file that has columns the contract lacks"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="also write the JSON report (an array for several files)"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def _text_report(report: DryRunReport, out: TextIO, err: TextIO) -> None:
+    pre = report.preflight
+    if not report.judged:
+        for problem in report.errors:
+            print(f"{pre.source}: {problem.extensions.code} {problem.message}", file=err)
+        return
+    for row in report.invalid_rows:
+        for error in row.errors:
+            print(f"{pre.source}:{error.cell} {error.code} {error.message}", file=out)
+    for warning in pre.warnings:
+        print(f"{pre.source}: warning {warning.code} {warning.message}", file=out)
+    print(
+        f"{pre.source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
+        f"({pre.rowsRead} rows read)",
+        file=out,
+    )
+
+
+def _json_text(reports: list[DryRunReport]) -> str:
+    if len(reports) == 1:
+        return reports[0].to_json()
+    return json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``webinar-validate``; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.output and any(_same_file(args.output, f) for f in args.files if os.path.exists(f)):
+        print(
+            f"webinar-validate: --output {args.output} is one of the input files; "
+            "choose another path (the input is never overwritten).",
+            file=sys.stderr,
+        )
+        return 2
+
+    from webinar_validate.validation import validate_file
+
+    reports = [
+        validate_file(path, sheet=args.sheet, max_rows=args.max_rows, strict=args.strict)
+        for path in args.files
+    ]
+    if args.format == "json":
+        print(_json_text(reports))
+    else:
+        for report in reports:
+            _text_report(report, sys.stdout, sys.stderr)
+    if args.output:
+        try:
+            Path(args.output).write_text(_json_text(reports) + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"webinar-validate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 2
+    return max(report.exit_status for report in reports)

@@ -1,0 +1,274 @@
+"""The report, as pydantic models: the API's wire envelope and our typed dry-run report.
+
+The wire model is the documented response of ``POST /incoming/v2/content/session/webinar/bulk``
+(rows are opaque JSON objects there). The typed report fills those rows with our shape; its
+JSON parses as the wire model too. Nothing here knows pandas; ``valid_frame()`` and
+``invalid_frame()`` hand off to :mod:`webinar_validate.frames`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from webinar_validate.codes import Code
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from webinar_validate.errors import WebinarValidateError
+
+JOB_TYPE = "webinarSessionPreflight"
+
+
+class JobStatus(StrEnum):
+    """The public GraphQL schema's ``BackgroundJobStatus``."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+# --- the wire model: exactly what the API documents --------------------------------------------
+
+
+class WireBackgroundJob(BaseModel):
+    """``backgroundJob`` as the API documents it."""
+
+    id: uuid.UUID
+    type: str
+    description: str
+    errorMessage: str | None
+    createdAt: datetime
+    repeatable: bool
+    status: JobStatus
+
+
+class WireImport(BaseModel):
+    """``APIBulkWebinarImport`` as the API documents it: rows are opaque objects."""
+
+    dryRun: bool
+    validRows: list[dict[str, Any]]
+    invalidRows: list[dict[str, Any]]
+    backgroundJob: WireBackgroundJob
+
+
+class WireData(BaseModel):
+    """The ``data`` member of the response."""
+
+    APIBulkWebinarImport: WireImport
+
+
+class WireResponse(BaseModel):
+    """The API's documented response envelope (GraphQL-style ``errors``/``extensions`` allowed)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    data: WireData
+
+
+# --- our typed report ----------------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class CellError(_Model):
+    """One failing cell or rule of a row."""
+
+    column: str | None = Field(description="The contract column (or header) the error is about.")
+    cell: str = Field(description="A1-style cell, with the sheet for a workbook: Sessions!F7.")
+    code: Code
+    message: str
+    value: str = Field(description="The cell as read.")
+    line: int | None = Field(
+        default=None,
+        description="CSV only: the physical line where the record starts.",
+        exclude_if=lambda v: v is None,
+    )
+
+
+class ValidRow(_Model):
+    """A row the import would accept, with its normalised values."""
+
+    rowNumber: int
+    values: dict[str, Any]
+
+
+class InvalidRow(_Model):
+    """A row the import would reject: the cells as read and every error."""
+
+    rowNumber: int
+    values: dict[str, str]
+    errors: list[CellError]
+
+
+class BackgroundJob(_Model):
+    """The local run, described in the API's ``backgroundJob`` shape."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    type: str = JOB_TYPE
+    description: str
+    errorMessage: str | None = None
+    createdAt: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    repeatable: bool = False
+    status: JobStatus = JobStatus.COMPLETE
+
+
+class BulkImport(_Model):
+    """``APIBulkWebinarImport`` with our row objects."""
+
+    dryRun: Literal[True] = True
+    validRows: list[ValidRow] = Field(default_factory=list)
+    invalidRows: list[InvalidRow] = Field(default_factory=list)
+    backgroundJob: BackgroundJob
+
+
+class Data(_Model):
+    """The ``data`` member."""
+
+    APIBulkWebinarImport: BulkImport
+
+
+class ErrorExtensions(_Model):
+    """The machine-readable part of a file-level error."""
+
+    code: Code
+
+
+class FileError(_Model):
+    """A GraphQL-style error: why the file could not be judged."""
+
+    message: str
+    extensions: ErrorExtensions
+
+
+class Warning_(_Model):
+    """A warning: never makes a row invalid."""
+
+    code: Code
+    message: str
+
+
+class Preflight(_Model):
+    """What was read and how it was judged."""
+
+    source: str
+    sheet: str | None = None
+    rowsRead: int = 0
+    valid: int = 0
+    invalid: int = 0
+    blank: int = 0
+    warnings: list[Warning_] = Field(default_factory=list)
+
+
+class Extensions(_Model):
+    """The ``extensions`` member."""
+
+    preflight: Preflight
+
+
+class DryRunReport(_Model):
+    """The whole report of one file or frame, in the API's envelope."""
+
+    data: Data
+    errors: list[FileError] = Field(default_factory=list)
+    extensions: Extensions
+
+    @property
+    def result(self) -> BulkImport:
+        """The ``APIBulkWebinarImport`` member."""
+        return self.data.APIBulkWebinarImport
+
+    @property
+    def preflight(self) -> Preflight:
+        """The counts and warnings."""
+        return self.extensions.preflight
+
+    @property
+    def valid_rows(self) -> list[ValidRow]:
+        """Rows the import would accept."""
+        return self.result.validRows
+
+    @property
+    def invalid_rows(self) -> list[InvalidRow]:
+        """Rows the import would reject."""
+        return self.result.invalidRows
+
+    @property
+    def judged(self) -> bool:
+        """False when the file could not be judged at all."""
+        return not self.errors
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was judged and every row is valid (warnings allowed)."""
+        return self.judged and not self.invalid_rows
+
+    @property
+    def exit_status(self) -> int:
+        """0 every row valid, 1 some rows invalid, 2 the file could not be judged."""
+        if not self.judged:
+            return 2
+        return 1 if self.invalid_rows else 0
+
+    def flatten(self) -> list[tuple[int, str | None, str]]:
+        """``[(rowNumber, column, code), ...]`` of every row error, in row order."""
+        return [(r.rowNumber, e.column, str(e.code)) for r in self.invalid_rows for e in r.errors]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data, in the wire shape."""
+        return self.model_dump(mode="json")
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text, in the wire shape."""
+        return self.model_dump_json(indent=indent)
+
+    def valid_frame(self) -> pd.DataFrame:
+        """The normalised valid rows as a DataFrame with typed columns, indexed by rowNumber."""
+        from webinar_validate.frames import valid_frame
+
+        return valid_frame(self)
+
+    def invalid_frame(self) -> pd.DataFrame:
+        """The invalid rows' cells as given, plus ``rowNumber`` and an ``errors`` column."""
+        from webinar_validate.frames import invalid_frame
+
+        return invalid_frame(self)
+
+    def raise_for_status(self) -> DryRunReport:
+        """Raise the file-level error again when the file could not be judged; else return self."""
+        from webinar_validate.errors import WebinarValidateError
+
+        if self.errors:
+            raise WebinarValidateError(self.result.backgroundJob.errorMessage or "")
+        return self
+
+
+def describe(source: str, sheet: str | None, valid: int, invalid: int, blank: int) -> str:
+    """``sessions.xlsx, sheet Sessions: 998 valid, 2 invalid, 1 blank``."""
+    where = f"{source}, sheet {sheet}" if sheet else source
+    return f"{where}: {valid} valid, {invalid} invalid, {blank} blank"
+
+
+def failed_report(
+    source: str, error: WebinarValidateError, sheet: str | None = None
+) -> DryRunReport:
+    """The report of a file that could not be judged."""
+    job = BackgroundJob(
+        description=f"{source}: not judged", errorMessage=error.message, status=JobStatus.FAILED
+    )
+    return DryRunReport(
+        data=Data(APIBulkWebinarImport=BulkImport(backgroundJob=job)),
+        errors=[
+            FileError(message=p.message, extensions=ErrorExtensions(code=p.code))
+            for p in error.problems
+        ],
+        extensions=Extensions(preflight=Preflight(source=source, sheet=sheet)),
+    )

@@ -1,0 +1,342 @@
+"""Runs the contract over a Table or a DataFrame and builds the dry-run report.
+
+Lazy validation collects every failing cell of every row; each failure is mapped back to its
+spreadsheet row and cell; valid rows get the contract's normalised values. Invalid rows are data:
+only a file that cannot be judged raises (see :mod:`webinar_validate.errors`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+
+from webinar_validate._checks import Context
+from webinar_validate._normalize import normalized
+from webinar_validate.codes import Code
+from webinar_validate.contract import Col, Rule, SessionContract, check_name, normalize_header
+from webinar_validate.errors import HeaderError, Problem, WebinarValidateError
+from webinar_validate.reading import read_table
+from webinar_validate.report import (
+    BackgroundJob,
+    BulkImport,
+    CellError,
+    Data,
+    DryRunReport,
+    Extensions,
+    InvalidRow,
+    Preflight,
+    ValidRow,
+    Warning_,
+    describe,
+    failed_report,
+)
+from webinar_validate.table import Table, cell_ref, column_letters
+
+
+def validate_file(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    max_rows: int | None = None,
+    strict: bool = False,
+    contract: SessionContract | None = None,
+) -> DryRunReport:
+    """Validate a CSV or XLSX asset. A file that cannot be judged gives a failed report.
+
+    ``max_rows`` defaults to the contract's limit (1,000); ``0`` means no limit.
+    """
+    contract = contract or SessionContract.DEFAULT
+    limit = contract.max_rows if max_rows is None else max_rows
+    source = os.fspath(path)
+    try:
+        table = read_table(path, sheet=sheet, max_rows=limit)
+        return validate_table(table, contract=contract, strict=strict)
+    except WebinarValidateError as exc:
+        return failed_report(source, exc, sheet)
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    keys: list[str]
+    """Per file column: the contract name, or the header text for an unknown column."""
+    known: list[bool]
+    warnings: list[Warning_]
+
+
+def match_header(
+    header: Sequence[str], contract: SessionContract, *, strict: bool, source: str = "the file"
+) -> _Header:
+    """Map header cells to contract columns; raise HeaderError for a header that cannot work."""
+    by_key = {normalize_header(name): name for name in contract.names}
+    keys: list[str] = []
+    known: list[bool] = []
+    warnings: list[Warning_] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for position, raw in enumerate(header):
+        text = raw.strip()
+        letter = column_letters(position)
+        name = by_key.get(normalize_header(text)) if text else None
+        if name is not None and text != name:
+            warnings.append(
+                Warning_(
+                    code=Code.HEADER_NORMALIZED,
+                    message=f"Header {text!r} in column {letter} is read as {name}; "
+                    f"rename it to {name} to match the contract exactly.",
+                )
+            )
+        key = name if name is not None else (text or f"column {letter}")
+        if key in first_seen:
+            other = column_letters(first_seen[key])
+            problems.append(
+                Problem(
+                    Code.DUPLICATE_COLUMN,
+                    f"{source}: columns {other} and {letter} both mean {key}; "
+                    "delete or rename one of them.",
+                )
+            )
+        else:
+            first_seen[key] = position
+        if name is None:
+            message = (
+                f"Column {letter} ({text!r}) is not part of the contract"
+                if text
+                else f"Column {letter} has no header"
+            )
+            if strict:
+                problems.append(
+                    Problem(Code.UNKNOWN_COLUMN, f"{source}: {message}; remove it or rename it.")
+                )
+            else:
+                warnings.append(
+                    Warning_(
+                        code=Code.UNKNOWN_COLUMN,
+                        message=f"{message}; its cells are kept as they are.",
+                    )
+                )
+        keys.append(key)
+        known.append(name is not None)
+    for spec in contract.columns:
+        if spec.required and spec.name not in first_seen:
+            problems.append(
+                Problem(
+                    Code.MISSING_COLUMN,
+                    f"{source}: the required column {spec.name} is missing; "
+                    f"add a column headed {spec.name}.",
+                )
+            )
+    if problems:
+        raise HeaderError(problems[0].message, problems=tuple(problems))
+    return _Header(keys, known, warnings)
+
+
+def _blank_warning(row_numbers: list[int]) -> Warning_:
+    shown = ", ".join(str(n) for n in row_numbers[:10])
+    if len(row_numbers) == 1:
+        message = f"Row {shown} is blank and was skipped."
+    elif len(row_numbers) <= 10:
+        message = f"Rows {shown} are blank and were skipped."
+    else:
+        message = f"Rows {shown} and {len(row_numbers) - 10} more are blank and were skipped."
+    return Warning_(code=Code.BLANK_ROW, message=message)
+
+
+def validate_table(
+    table: Table, *, contract: SessionContract | None = None, strict: bool = False
+) -> DryRunReport:
+    """Validate a Table read from a file. Raises HeaderError when the header cannot work."""
+    contract = contract or SessionContract.DEFAULT
+    header = match_header(table.header, contract, strict=strict, source=table.source)
+    width = len(table.header)
+    columns = list(zip(*table.rows, strict=True)) if table.rows else [()] * width
+    frame = pd.DataFrame(
+        {
+            key: pd.array(list(col), dtype="str")
+            for key, col in zip(header.keys, columns, strict=True)
+        },
+        index=pd.RangeIndex(len(table.rows)),
+    )
+    filled = np.zeros(len(frame), dtype=bool)
+    for key in header.keys:
+        filled |= (frame[key].str.strip() != "").to_numpy(dtype=bool)
+    for index in table.extra_cells:
+        filled[index] = True
+    for index, _ in table.formulas_without_value:
+        filled[index] = True
+    return _judge(table, header, frame, filled, contract)
+
+
+def _judge(
+    table: Table,
+    header: _Header,
+    frame: pd.DataFrame,
+    filled: np.ndarray,
+    contract: SessionContract,
+) -> DryRunReport:
+    data = frame[filled].copy()
+    for name in contract.names:
+        if name not in data.columns:
+            data[name] = pd.array([""] * len(data), dtype="str")
+    row_numbers = pd.Series(table.row_numbers, dtype="int64")
+    ctx = Context(
+        contract,
+        data,
+        typed_dates={(i, header.keys[c]) for i, c in table.typed_dates},
+        row_numbers=row_numbers,
+    )
+    ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
+    errors = _run_schema(ctx, contract)
+    position = {key: i for i, key in enumerate(header.keys)}
+    anchor = position.get(Col.WEBINAR_PROVIDER, 0)
+
+    def cell_error(index: int, column: str | None, pos: int, code: Code, message: str) -> CellError:
+        value = table.rows[index][pos] if pos < len(table.rows[index]) else ""
+        line = table.lines[index] if table.lines is not None else None
+        ref = cell_ref(table.sheet, table.row_numbers[index], pos)
+        return CellError(
+            column=column, cell=ref, code=code, message=message, value=value, line=line
+        )
+
+    by_row: dict[int, list[tuple[int, CellError]]] = {}
+    for (index, column), (_, rule) in errors.items():
+        pos = position.get(column, anchor)
+        raw = table.rows[index][pos] if column in position else ""
+        message = rule.message(ctx, column, index, raw)
+        by_row.setdefault(index, []).append(
+            (pos, cell_error(index, column, pos, rule.code, message))
+        )
+    for index, pos in sorted(table.formulas_without_value):
+        key = header.keys[pos]
+        ref = cell_ref(table.sheet, table.row_numbers[index], pos)
+        message = (
+            f"{key} in {ref} is a formula with no saved result; open the file in your spreadsheet "
+            "program, let it calculate, and save it again (or paste the value instead)."
+        )
+        found = [item for item in by_row.get(index, []) if item[0] != pos]
+        by_row[index] = [
+            *found,
+            (pos, cell_error(index, key, pos, Code.FORMULA_WITHOUT_VALUE, message)),
+        ]
+    for index, pos in sorted(table.extra_cells.items()):
+        letter = column_letters(pos)
+        last = column_letters(len(table.header) - 1)
+        message = (
+            f"This row has a value in column {letter}, beyond the last headed column ({last}); "
+            "add a header for it or delete the value."
+        )
+        err = CellError(
+            column=None,
+            cell=cell_ref(table.sheet, table.row_numbers[index], pos),
+            code=Code.EXTRA_CELLS,
+            message=message,
+            value="",
+            line=table.lines[index] if table.lines is not None else None,
+        )
+        by_row.setdefault(index, []).append((pos, err))
+
+    present = list(header.keys)
+    invalid_rows = [
+        InvalidRow(
+            rowNumber=table.row_numbers[index],
+            values=dict(zip(present, table.rows[index], strict=True)),
+            errors=[err for _, err in sorted(found, key=lambda item: item[0])],
+        )
+        for index, found in sorted(by_row.items())
+    ]
+    valid_index = [i for i in data.index if i not in by_row]
+    valid_rows = _valid_rows(ctx, header, table, valid_index)
+    blank_numbers = [table.row_numbers[i] for i in np.flatnonzero(~filled)]
+    warnings = list(header.warnings)
+    if blank_numbers:
+        warnings.append(_blank_warning(blank_numbers))
+    counts = {"valid": len(valid_rows), "invalid": len(invalid_rows), "blank": len(blank_numbers)}
+    job = BackgroundJob(description=describe(table.source, table.sheet, **counts))
+    return DryRunReport(
+        data=Data(
+            APIBulkWebinarImport=BulkImport(
+                validRows=valid_rows, invalidRows=invalid_rows, backgroundJob=job
+            )
+        ),
+        extensions=Extensions(
+            preflight=Preflight(
+                source=table.source,
+                sheet=table.sheet,
+                rowsRead=len(table.rows),
+                warnings=warnings,
+                **counts,
+            )
+        ),
+    )
+
+
+def _run_schema(ctx: Context, contract: SessionContract) -> dict[tuple[int, str], tuple[int, Rule]]:
+    """Run the pandera schema lazily; the first failing rule of each cell, by judging order."""
+    schema = contract.to_pandera(ctx, list(ctx.frame.columns))
+    found: dict[tuple[int, str], tuple[int, Rule]] = {}
+    # pandera registers the schema (whose checks hold ctx, and so the frame) in a module-level
+    # dict keyed by the validated object; validate a throw-away view and clear it afterwards,
+    # or every run would keep its frame alive until exit.
+    view = ctx.frame.copy(deep=False)
+    try:
+        schema.validate(view, lazy=True, inplace=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        order = {
+            check_name(col, n): (col, n, rule)
+            for col, rules in ctx.rules.items()
+            for n, rule in enumerate(rules)
+        }
+        for check, index in zip(cases["check"].to_numpy(), cases["index"].to_numpy(), strict=True):
+            if check not in order or index is None:
+                continue
+            col, n, rule = order[check]
+            key = (int(index), col)
+            if key not in found or found[key][0] > n:
+                found[key] = (n, rule)
+    finally:
+        view.pandera.add_schema(None)
+    return found
+
+
+def _valid_rows(
+    ctx: Context, header: _Header, table: Table, valid_index: list[int]
+) -> list[ValidRow]:
+    if not valid_index:
+        return []
+    columns: dict[str, list[Any]] = {}
+    for key in header.keys:
+        columns[key] = normalized(ctx, key).loc[valid_index].tolist()
+    keys = list(columns)
+    return [
+        ValidRow(rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True)))
+        for index, values in zip(valid_index, zip(*columns.values(), strict=True), strict=True)
+    ]
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    *,
+    contract: SessionContract | None = None,
+    strict: bool = False,
+    source: str = "<DataFrame>",
+    row_numbers: str | None = None,
+) -> DryRunReport:
+    """Validate a DataFrame whose columns are the sheet's headers (text or typed cells).
+
+    ``row_numbers`` names a column (or ``"index"``) that carries the source row numbers;
+    otherwise rows count from 2, as under a header in row 1. A frame whose header cannot
+    work gives a failed report, as a file would.
+    """
+    from webinar_validate.frames import table_from_frame
+
+    try:
+        table = table_from_frame(frame, source=source, row_numbers=row_numbers)
+        return validate_table(table, contract=contract, strict=strict)
+    except WebinarValidateError as exc:
+        return failed_report(source, exc)
