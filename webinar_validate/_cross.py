@@ -98,9 +98,8 @@ def _enrollment_window(ctx: Context, col: str) -> pd.Series:
 def _enrollment_window_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     end = value.strip()
     opens = Col.ENROLLMENT_START_DATE
-    if (
-        bool(at(ctx.valid(opens), index))
-        and at(_instant(ctx, col), index) <= at(_instant(ctx, opens), index)
+    if bool(at(ctx.valid(opens), index)) and at(_instant(ctx, col), index) <= at(
+        _instant(ctx, opens), index
     ):
         return (
             f"{col} {end} is not after {opens} {_shown(ctx, opens, index)}; "

@@ -64,6 +64,11 @@ def _zones() -> dict[str, str]:
     return {n.lower(): n for n in accepted}
 
 
+def accepted_zones() -> list[str]:
+    """Every accepted time-zone name, canonically spelled, sorted."""
+    return sorted(_zones().values())
+
+
 def canonical_zone(value: str) -> str | None:
     """The canonical IANA spelling of an accepted time-zone name, or None."""
     return _zones().get(value.lower())

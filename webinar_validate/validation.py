@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.errors
+import pandera.pandas
 
 from webinar_validate._checks import Context
 from webinar_validate._normalize import normalized
 from webinar_validate.codes import Code
 from webinar_validate.contract import Col, Rule, SessionContract, check_name, normalize_header
 from webinar_validate.errors import HeaderError, Problem, WebinarValidateError
-from webinar_validate.reading import read_table
 from webinar_validate.report import (
     BackgroundJob,
     BulkImport,
@@ -53,6 +53,8 @@ def validate_file(
     """
     contract = contract or SessionContract.DEFAULT
     limit = contract.max_rows if max_rows is None else max_rows
+    from webinar_validate.reading import read_table
+
     source = os.fspath(path)
     try:
         table = read_table(path, sheet=sheet, max_rows=limit)
@@ -300,7 +302,7 @@ def _run_schema(ctx: Context, contract: SessionContract) -> dict[tuple[int, str]
             if key not in found or found[key][0] > n:
                 found[key] = (n, rule)
     finally:
-        view.pandera.add_schema(None)
+        view.pandera.add_schema(pandera.pandas.DataFrameSchema())
     return found
 
 
