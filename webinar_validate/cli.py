@@ -76,8 +76,9 @@ def _same_file(a: str, b: str) -> bool:
 def _text_report(report: DryRunReport, out: TextIO, err: TextIO) -> None:
     pre = report.preflight
     if not report.judged:
-        for problem in report.errors:
-            print(f"{pre.source}: {problem.extensions.code} {problem.message}", file=err)
+        # One line per file, whatever the number of problems: easy to read and to grep.
+        codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
+        print(f"{pre.source}: {codes} {' '.join(p.message for p in report.errors)}", file=err)
         return
     for row in report.invalid_rows:
         for error in row.errors:

@@ -71,9 +71,7 @@ class _Header:
     warnings: list[Warning_]
 
 
-def match_header(
-    header: Sequence[str], contract: SessionContract, *, strict: bool, source: str = "the file"
-) -> _Header:
+def match_header(header: Sequence[str], contract: SessionContract, *, strict: bool) -> _Header:
     """Map header cells to contract columns; raise HeaderError for a header that cannot work."""
     by_key = {normalize_header(name): name for name in contract.names}
     keys: list[str] = []
@@ -99,8 +97,7 @@ def match_header(
             problems.append(
                 Problem(
                     Code.DUPLICATE_COLUMN,
-                    f"{source}: columns {other} and {letter} both mean {key}; "
-                    "delete or rename one of them.",
+                    f"Columns {other} and {letter} both mean {key}; delete or rename one of them.",
                 )
             )
         else:
@@ -112,9 +109,7 @@ def match_header(
                 else f"Column {letter} has no header"
             )
             if strict:
-                problems.append(
-                    Problem(Code.UNKNOWN_COLUMN, f"{source}: {message}; remove it or rename it.")
-                )
+                problems.append(Problem(Code.UNKNOWN_COLUMN, f"{message}; remove it or rename it."))
             else:
                 warnings.append(
                     Warning_(
@@ -129,8 +124,7 @@ def match_header(
             problems.append(
                 Problem(
                     Code.MISSING_COLUMN,
-                    f"{source}: the required column {spec.name} is missing; "
-                    f"add a column headed {spec.name}.",
+                    f"The required column {spec.name} is missing; add a column headed {spec.name}.",
                 )
             )
     if problems:
@@ -154,7 +148,7 @@ def validate_table(
 ) -> DryRunReport:
     """Validate a Table read from a file. Raises HeaderError when the header cannot work."""
     contract = contract or SessionContract.DEFAULT
-    header = match_header(table.header, contract, strict=strict, source=table.source)
+    header = match_header(table.header, contract, strict=strict)
     width = len(table.header)
     columns = list(zip(*table.rows, strict=True)) if table.rows else [()] * width
     frame = pd.DataFrame(
