@@ -1,0 +1,312 @@
+"""XLSX -> Table: one streaming pass over the sheet's XML, then calamine, then typed cells as text.
+
+python-calamine reads a whole worksheet into memory and allocates the rectangle from A1 to the
+last used cell densely (cells at A1 and XFD1048576 abort the process). So before it loads a
+sheet, ``_xlsx_scan.prescan`` streams the sheet's XML once: it counts non-blank rows and stops with
+TooManyRows past the limit (a huge sheet costs no more than its first rows), measures the used
+range, and notes what calamine does not say: formula cells without a saved value, and error cells
+(``#N/A``), which calamine reads as empty. The zip-level guards run before this, in reading.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.etree import ElementTree
+from xml.parsers import expat
+
+import python_calamine
+
+from webinar_validate._csv import too_many_rows
+from webinar_validate._xlsx_scan import Scan, SharedBlanks, prescan
+from webinar_validate.errors import EmptyFile, UnreadableFile, UsageError
+from webinar_validate.table import Table, cell_ref
+
+MAX_CELLS = 1 << 23
+"""Largest A1-to-last-cell rectangle handed to calamine (about 256 MiB of its cells)."""
+_SMALL_PART_CAP = 16 * 1024 * 1024
+
+DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    expat.ExpatError,
+    ElementTree.ParseError,
+    python_calamine.CalamineError,
+)
+"""What the zip, XML and calamine readers raise for bytes that are no readable workbook."""
+
+
+def damaged(source: str, exc: BaseException) -> UnreadableFile:
+    """The error for a workbook whose bytes a reader refused, with the reader's reason."""
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return UnreadableFile(f"{source} is damaged ({reason}); open it in Excel and save it again.")
+
+
+_Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
+_PLAIN = frozenset({str, float, int, bool})
+
+
+def read_xlsx(
+    source: str, path: str, zf: zipfile.ZipFile, sheet: str | None, max_rows: int
+) -> Table:
+    """Read one worksheet of a workbook that passed reading.py's zip guards into a Table."""
+    try:
+        sheets, shared_strings = _sheets(source, zf)
+        chosen = _choose(source, sheets, sheet)
+        if chosen.part not in zf.NameToInfo:
+            raise UnreadableFile(f"{source} is damaged: sheet {chosen.name!r} has no data part.")
+        with zf.open(chosen.part) as part:
+            scan = prescan(source, part, SharedBlanks(zf, shared_strings), max_rows)
+        if (scan.last_row + 1) * (scan.last_column + 1) > MAX_CELLS:
+            corner = cell_ref(None, scan.last_row, scan.last_column)
+            raise UnreadableFile(
+                f"{source} has a used range of A1:{corner} in sheet {chosen.name!r}, too large "
+                "to check; delete the stray cells far below or right of the data and save again."
+            )
+        raw = _load(source, path, chosen.name)
+    except DAMAGED as exc:
+        raise damaged(source, exc) from None
+    return _build(source, chosen.name, raw, scan, max_rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    name: str
+    state: str  # visible, hidden, veryHidden
+    kind: str  # worksheet, chartsheet, dialogsheet, xlMacrosheet, ...
+    part: str
+
+
+def _read_small(source: str, zf: zipfile.ZipFile, name: str) -> bytes:
+    if zf.getinfo(name).file_size > _SMALL_PART_CAP:
+        raise UnreadableFile(f"{source} has an implausibly large {name}; save it again from Excel.")
+    return zf.read(name)
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def _sheets(source: str, zf: zipfile.ZipFile) -> tuple[list[_Sheet], str | None]:
+    """The workbook's sheets in order, and the shared-strings part if there is one."""
+    names = set(zf.namelist())
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels: dict[str, tuple[str, str]] = {}
+    if rels_name in names:
+        for element in ElementTree.fromstring(_read_small(source, zf, rels_name)).iter():
+            if _local(element.tag) == "Relationship":
+                target = element.get("Target", "")
+                part = target.lstrip("/") if target.startswith("/") else _join("xl", target)
+                rels[element.get("Id", "")] = (element.get("Type", "").rpartition("/")[2], part)
+    sheets = []
+    for element in ElementTree.fromstring(_read_small(source, zf, "xl/workbook.xml")).iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+        kind, part = rels.get(rid, ("", ""))
+        sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"), kind, part))
+    shared = next((part for kind, part in rels.values() if kind == "sharedStrings"), None)
+    return sheets, shared if shared in names else None
+
+
+def _join(base: str, target: str) -> str:
+    parts: list[str] = base.split("/")
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _choose(source: str, sheets: list[_Sheet], requested: str | None) -> _Sheet:
+    if requested is not None:
+        found = [s for s in sheets if s.name == requested] or [
+            s for s in sheets if s.name.casefold() == requested.casefold()
+        ]
+        if not found:
+            listed = ", ".join(repr(s.name) for s in sheets) or "none"
+            raise UsageError(f"{source} has no sheet named {requested!r}; its sheets are {listed}.")
+        chosen = found[0]
+        if chosen.kind != "worksheet":
+            raise UsageError(
+                f"{source} sheet {chosen.name!r} is a {chosen.kind or 'non-worksheet'}, not a "
+                "worksheet of rows; choose another with --sheet."
+            )
+    else:
+        visible = [s for s in sheets if s.kind == "worksheet" and s.state == "visible"]
+        if not visible:
+            raise UnreadableFile(
+                f"{source} has no visible worksheet (every sheet is hidden or a chart); unhide "
+                "one or name it with --sheet."
+            )
+        chosen = visible[0]
+    return chosen
+
+
+def _build(source: str, sheet: str, raw: list[list[_Cell]], scan: Scan, limit: int) -> Table:
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[list[str]] = []
+    row_numbers: list[int] = []
+    extra_cells: dict[int, int] = {}
+    typed_dates: set[tuple[int, int]] = set()
+    nonblank = 0
+    width = 0
+    # calamine's rows end at its last value: reach the rows that only hold formulas without a
+    # value or error cells too, so that they are reported rather than lost.
+    last = max(max((row for row, _ in scan.formulas), default=0), max(scan.errors, default=0))
+    raw = raw + [[] for _ in range(last - len(raw))]
+    for position, values in enumerate(raw):
+        row_number = position + 1
+        texts, dated = _texts(values)
+        for column, text in scan.errors.get(row_number, ()):
+            if column < len(texts) and not texts[column]:
+                texts[column] = text
+        blank = not "".join(texts).strip()
+        if header is None:
+            if not blank:
+                while texts and not texts[-1].strip():
+                    texts.pop()
+                header, header_row, width = texts, row_number, len(texts)
+            continue
+        index = len(rows)
+        if not blank:
+            nonblank += 1
+            if limit and nonblank > limit:
+                raise too_many_rows(source, limit)
+        if len(texts) > width:
+            extra = next((c for c in range(width, len(texts)) if texts[c].strip()), None)
+            if extra is not None:
+                extra_cells[index] = extra
+            del texts[width:]
+        elif len(texts) < width:
+            texts.extend([""] * (width - len(texts)))
+        typed_dates.update((index, column) for column in dated if column < width)
+        rows.append(texts)
+        row_numbers.append(row_number)
+    if header is None:
+        raise EmptyFile(f"{source} has no header row (sheet {sheet!r} is empty).")
+    formulas = {
+        (row - header_row - 1, column)
+        for row, column in scan.formulas
+        if row > header_row and column < width and row - header_row - 1 < len(rows)
+    }
+    return Table(
+        source=source,
+        sheet=sheet,
+        header=header,
+        header_row_number=header_row,
+        rows=rows,
+        row_numbers=row_numbers,
+        extra_cells=extra_cells,
+        typed_dates=typed_dates,
+        formulas_without_value=formulas,
+    )
+
+
+def _load(source: str, path: str, sheet: str) -> list[list[_Cell]]:
+    """The sheet's cells from calamine, row i being sheet row i + 1 and column j column j."""
+    try:
+        with python_calamine.CalamineWorkbook.from_path(path) as workbook:
+            rows: list[list[_Cell]] = workbook.get_sheet_by_name(sheet).to_python(
+                skip_empty_area=False
+            )
+    except python_calamine.PasswordError:
+        raise UnreadableFile(
+            f"{source} is password-protected (encrypted); remove the password and save it again."
+        ) from None
+    except (python_calamine.CalamineError, ValueError, OverflowError) as exc:
+        raise damaged(source, exc) from None
+    except BaseException as exc:
+        # A Rust panic inside calamine surfaces as pyo3's PanicException, a BaseException:
+        # it comes from the file's bytes, so it is a damaged file, not a crash.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise damaged(source, exc) from None
+    return rows
+
+
+def _texts(values: list[_Cell]) -> tuple[list[str], list[int]]:
+    """Cells as text by meaning, and the columns that the workbook typed as a date or time."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return [
+            v if type(v) is str else _number(v) if type(v) is float else _text(v) for v in values
+        ], []
+    texts: list[str] = []
+    dated: list[int] = []
+    for column, value in enumerate(values):
+        if type(value) is str:
+            texts.append(value)
+            continue
+        texts.append(_text(value))
+        if isinstance(value, dt.date | dt.time):
+            dated.append(column)
+    return texts, dated
+
+
+def _text(value: _Cell) -> str:
+    """A typed cell as text by meaning (calamine gives datetime before date: check it first)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return _stamp(value)
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00"
+    if isinstance(value, dt.time):
+        return _clock(value)
+    if isinstance(value, dt.timedelta):
+        return _duration(value)
+    return str(value)
+
+
+def _number(value: float) -> str:
+    """A number as Excel shows it, at 15 significant digits: 10.0 -> 10, 0.1 + 0.2 -> 0.3."""
+    text = format(value, ".15g")
+    if "e" in text and value == value and abs(value) != float("inf"):
+        exact = Decimal(text)
+        if -20 <= exact.adjusted() <= 20:
+            text = format(exact, "f")
+    return "0" if text == "-0" else text
+
+
+def _millis(micro: int) -> int:
+    return (micro + 500) // 1000
+
+
+def _stamp(value: dt.datetime) -> str:
+    millis = _millis(value.microsecond)
+    value = value.replace(microsecond=0) + dt.timedelta(milliseconds=millis)
+    return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+
+
+def _clock(value: dt.time) -> str:
+    seconds = value.hour * 3600 + value.minute * 60 + value.second
+    millis = seconds * 1000 + _millis(value.microsecond)
+    text = f"{millis // 3_600_000 % 24:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}"
+    return f"{text}.{millis % 1000:03d}" if millis % 1000 else text
+
+
+def _duration(value: dt.timedelta) -> str:
+    """A duration as Excel's [h]:mm:ss shows it: 30 hours -> 30:00:00."""
+    millis = round(value.total_seconds() * 1000)
+    sign, millis = ("-", -millis) if millis < 0 else ("", millis)
+    text = f"{sign}{millis // 3_600_000}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}"
+    return f"{text}.{millis % 1000:03d}" if millis % 1000 else text
