@@ -17,6 +17,7 @@ EXPECTED = [
     "HeaderError",
     "InvalidRow",
     "Kind",
+    "Rule",
     "SessionContract",
     "TooManyRows",
     "UnreadableFile",

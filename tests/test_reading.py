@@ -195,15 +195,62 @@ def test_quoted_value_spanning_lines_is_one_row(tmp_path: Path) -> None:
     ]
 
 
-def test_unterminated_quote_at_end_is_the_last_record(tmp_path: Path) -> None:
-    table = read_table(write(tmp_path, "s.csv", 'h1,h2\nx,"open\nstill open'))
-    assert places(table) == [(2, 2, ["x", "open\nstill open"])]
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('h1,h2\nx,"open\nstill open', 2),  # at the end, no line break
+        ('h1,h2\nx,"open\nstill open\n', 2),
+        ('h1,h2\na,b\n\nx,"open\nc,d\ne,f\n', 4),  # it would swallow the records after it
+        ('h1,h2\nx,"a""', 2),  # a doubled quote is a quote inside the value, not its end
+        ('"h1,h2\nx,y\n', 1),  # in the header
+        ('\n"h1,h2\nx,y\n', 2),
+    ],
+)
+def test_a_quote_never_closed_is_unreadable_naming_its_line(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    with pytest.raises(UnreadableFile, match=f"never closed.*starting on line {line} ") as caught:
+        read_table(write(tmp_path, "s.csv", text))
+    assert caught.value.message.startswith(str(tmp_path / "s.csv"))
+
+
+@pytest.mark.parametrize("text", ['h1,h2\nx,"a"', 'h1,h2\nx,"a"\r', 'h1,h2\nx,"a"b\n'])
+def test_a_quote_closed_at_the_very_end_is_fine(tmp_path: Path, text: str) -> None:
+    assert len(read_table(write(tmp_path, "s.csv", text)).rows) == 1
 
 
 def test_runaway_quote_past_the_field_limit_is_unreadable(tmp_path: Path) -> None:
     text = 'h1,h2\nx,"' + "y," * 100_000 + "\n"
     with pytest.raises(UnreadableFile, match="line 2"):
         read_table(write(tmp_path, "s.csv", text))
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_10_mb_cell_is_read_whole(tmp_path: Path, quoted: bool) -> None:
+    big = "x" * (10 << 20)
+    cell = f'"{big}"' if quoted else big
+    table = read_table(write(tmp_path, "s.csv", f"h1,h2\na,{cell}\nb,c\n"))
+    assert places(table)[1] == (3, 3, ["b", "c"])
+    assert table.rows[0][1] == big
+    assert csv.field_size_limit() == 131072  # the csv module's own limit is left as found
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("h1,h2\na," + "x" * 2000 + "\n", "a line"),  # the fast path
+        ('h1,h2\n"a",' + "x" * 2000 + "\n", "a line"),  # the csv-module path
+        ('h1,h2\n"a","' + "x\n" * 1000 + '"\n', "a cell"),  # short lines, one long cell
+    ],
+)
+def test_lines_and_cells_past_the_cap_are_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, what: str
+) -> None:
+    monkeypatch.setattr(_csv, "MAX_CELL_CHARS", 1000)
+    monkeypatch.setattr(_csv, "_BLOCK", 64)
+    with pytest.raises(UnreadableFile, match=rf"{what} over .*starting on line 2\)"):
+        read_table(write(tmp_path, "s.csv", text))
+    assert csv.field_size_limit() == 131072
 
 
 def test_quote_after_the_first_block_keeps_numbering(
@@ -346,6 +393,19 @@ def test_default_limit_is_1000_and_zero_means_none(tmp_path: Path) -> None:
 _ALPHABET = st.sampled_from(["a", "b", ",", '"', "\r", "\n", "\r\n", " ", "é", "\x85", "\u2028"])
 
 
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether the csv module (strict=False) is still inside a quoted value at the end."""
+    state = "start"
+    for ch in text:
+        if state == "quoted":
+            state = "after quote" if ch == '"' else "quoted"
+        elif state in ("start", "after quote"):  # after a quote, a quote is a doubled one
+            state = "quoted" if ch == '"' else "start" if ch in ",\r\n" else "field"
+        elif ch in ",\r\n":
+            state = "start"
+    return state == "quoted"
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -353,10 +413,15 @@ _ALPHABET = st.sampled_from(["a", "b", ",", '"', "\r", "\n", "\r\n", " ", "é", 
 def test_blocks_and_fast_path_agree_with_the_csv_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, block: int
 ) -> None:
-    """Whatever the block size, records, row numbers and lines match one csv-module parse."""
+    """Whatever the block size, records, row numbers and lines match one csv-module parse; a
+    file that ends inside a quoted value is refused."""
     monkeypatch.setattr(_csv, "_BLOCK", block)
-    header = "h1,h2,h3,h4"
-    text = header + "\n" + body
+    text = "h1,h2,h3,h4\n" + body
+    path = write(tmp_path, "p.csv", text.encode())
+    if _ends_inside_quotes(text):
+        with pytest.raises(UnreadableFile, match="never closed"):
+            read_table(path, max_rows=0)
+        return
     reader = csv.reader(io.StringIO(text, newline=""))
     expected = []
     start = 1
@@ -364,8 +429,7 @@ def test_blocks_and_fast_path_agree_with_the_csv_module(
         if number > 1:
             expected.append((number, start, (cells + [""] * 4)[:4]))
         start = reader.line_num + 1
-    table = read_table(write(tmp_path, "p.csv", text.encode()), max_rows=0)
-    assert places(table) == expected
+    assert places(read_table(path, max_rows=0)) == expected
 
 
 # --------------------------------------------------------------------------- XLSX

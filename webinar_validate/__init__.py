@@ -15,7 +15,7 @@ from webinar_validate._version import __version__
 
 if TYPE_CHECKING:
     from webinar_validate.codes import Code
-    from webinar_validate.contract import ColumnSpec, Kind, SessionContract
+    from webinar_validate.contract import ColumnSpec, Kind, Rule, SessionContract
     from webinar_validate.errors import (
         EmptyFile,
         FileNotFound,
@@ -39,6 +39,7 @@ _WHERE = {
     "Code": "codes",
     "ColumnSpec": "contract",
     "Kind": "contract",
+    "Rule": "contract",
     "SessionContract": "contract",
     "EmptyFile": "errors",
     "FileNotFound": "errors",
@@ -67,6 +68,7 @@ __all__ = [
     "HeaderError",
     "InvalidRow",
     "Kind",
+    "Rule",
     "SessionContract",
     "TooManyRows",
     "UnreadableFile",

@@ -73,16 +73,22 @@ class Context:
         """The rule's failure mask, computed once per run."""
         key = (column, id(rule))
         if key not in self._fails:
+            # While a rule runs, it passes: a user rule may ask valid() of its own column.
+            self._fails[key] = pd.Series(False, index=self.frame.index)
             self._fails[key] = rule.fails(self, column).fillna(False).astype(bool)
         return self._fails[key]
 
     def valid(self, column: str) -> pd.Series:
-        """True where the cell is filled in and passed all of its own checks."""
-        ok = ~self.blank(column)
-        for rule in self.rules.get(column, ()):
-            if rule.own:
-                ok &= ~self.failing(column, rule)
-        return ok
+        """True where the cell is filled in and passed all of its own checks (computed once)."""
+        key = f"valid:{column}"
+        if key not in self.memo:
+            ok = ~self.blank(column)
+            for rule in self.rules.get(column, ()):
+                if rule.own:
+                    ok &= ~self.failing(column, rule)
+            self.memo[key] = ok
+        result: pd.Series = self.memo[key]
+        return result
 
     def instants(self, column: str) -> tuple[pd.Series, pd.Series]:
         """(UTC instants where the cell has an offset and is a real date, naive local times)."""
@@ -224,7 +230,7 @@ def _no_offset(ctx: Context, col: str) -> pd.Series:
 def _no_offset_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     naive = str(at(ctx.text(col), index))
     zone = ctx.zone(index)
-    fixed = _values.with_offset(naive, zone) if zone else None
+    fixed, problem = _values.resolve_local(naive, zone) if zone else (None, None)
     if (index, col) in ctx.typed_dates:
         shown = naive.replace("T", " ")
         start = f"{col} is a date the spreadsheet typed as {shown}, with no UTC offset"
@@ -234,6 +240,8 @@ def _no_offset_msg(ctx: Context, col: str, index: Any, value: str) -> str:
         how = "write it"
     if fixed:
         return f"{start}; in {zone} that is {fixed}: {how} that way."
+    if problem:  # a daylight-saving gap or overlap: name the readings, guess none
+        return f"{start}; {problem}; {how} with the offset you mean."
     return f"{start}; {how} with Z for UTC or an offset such as -04:00."
 
 
@@ -262,8 +270,17 @@ def _bad_choice_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     return f"{col} {_q(text)} is not one of {', '.join(choices)}{tail}"
 
 
+# Plainly valid links, judged on the whole column at once; only the rest go through urlsplit.
+_PLAIN_HTTPS = r"[Hh][Tt][Tt][Pp][Ss]://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?"
+
+
 def _bad_url(ctx: Context, col: str) -> pd.Series:
-    return ~ctx.blank(col) & ~per_value(ctx.text(col), _values.is_https_url).astype(bool)
+    text = ctx.text(col)
+    doubtful = ~ctx.blank(col) & ~text.str.fullmatch(_PLAIN_HTTPS).fillna(False).astype(bool)
+    bad = pd.Series(False, index=text.index)
+    if doubtful.any():
+        bad[doubtful] = ~per_value(text[doubtful], _values.is_https_url).astype(bool)
+    return bad
 
 
 def _bad_url_msg(ctx: Context, col: str, index: Any, value: str) -> str:

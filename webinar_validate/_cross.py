@@ -41,8 +41,12 @@ def _end_not_after_start_msg(ctx: Context, col: str, index: Any, value: str) -> 
 
 
 def _hours(ctx: Context, col: str) -> pd.Series:
-    delta = _instant(ctx, col) - _instant(ctx, Col.START_DATE)
-    return delta.dt.total_seconds() / 3600
+    key = f"hours:{col}"
+    if key not in ctx.memo:
+        delta = _instant(ctx, col) - _instant(ctx, Col.START_DATE)
+        ctx.memo[key] = delta.dt.total_seconds() / 3600
+    hours: pd.Series = ctx.memo[key]
+    return hours
 
 
 def _too_long_session(ctx: Context, col: str) -> pd.Series:
@@ -147,13 +151,14 @@ def _duplicate_session(ctx: Context, col: str) -> pd.Series:
         title_ok = ctx.valid(Col.TITLE) | ctx.blank(Col.TITLE)
         title = ctx.text(Col.TITLE)
     eligible = ctx.valid(Col.COURSE_GROUP_ID) & ctx.valid(col) & title_ok
-    keys = (
-        _key(ctx, Col.COURSE_GROUP_ID).str.lower()
-        + "\x1f"
-        + _instant(ctx, col).astype("str")
-        + "\x1f"
-        + title
+    parts = pd.DataFrame(
+        {
+            "group": _key(ctx, Col.COURSE_GROUP_ID).str.lower(),
+            "start": _instant(ctx, col),
+            "title": title,
+        }
     )
+    keys = parts.groupby(list(parts.columns), sort=False, dropna=False).ngroup()
     return _repeats(ctx, "dup:session", keys, eligible)
 
 

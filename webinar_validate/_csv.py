@@ -5,6 +5,9 @@ where each record starts (CR, LF and CRLF each end one line). The file is decode
 blocks so that reading stops soon after the row limit: a huge file costs no more than its start.
 Blocks without a double quote take a fast path (``str.split``, where line == record); from the
 first quote on, Python's ``csv`` module parses the rest so that quoted values may span lines.
+
+Guards: a line or a cell over 32 Mi characters is refused (a 10 MB title is still read, and
+judged too long), and so is a quote that is never closed: it would swallow every record after it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from webinar_validate.table import Table
 
 _BLOCK = 1 << 20
 _SNIFF_CAP = 4 << 20  # the header line is looked for in the first 4 MiB of text
+MAX_CELL_CHARS = 32 << 20
+"""Longest CSV cell, and longest physical line, read (characters); longer is unreadable_file."""
 # Every character str.strip() removes: a row is blank when each cell is empty after strip().
 _WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
@@ -38,6 +43,17 @@ def too_many_rows(source: str, limit: int) -> TooManyRows:
         f"{source} has more than {limit:,} data rows, the limit; split the file or raise "
         "--max-rows."
     )
+
+
+def _too_long(source: str, line: int, what: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"{source} has {what} over {MAX_CELL_CHARS >> 20} Mi characters (record starting on "
+        f'line {line:,}), too large to check; look for a " that is never closed.'
+    )
+
+
+class _LineTooLong(Exception):
+    """A physical line grew past MAX_CELL_CHARS before its end was seen."""
 
 
 class _Undecodable(Exception):
@@ -140,7 +156,7 @@ def _parse(source: str, chunks: Iterator[str], sink: _Sink) -> None:
     pending = ""
     for chunk in chunks:
         text = pending + chunk
-        if '"' in text:
+        if '"' in chunk:  # the pending text held none, or it would have switched already
             _parse_quoted(source, chain([text], chunks), sink)
             return
         # Hold back the last, maybe incomplete, line; a final CR may be half of a CRLF.
@@ -149,6 +165,8 @@ def _parse(source: str, chunks: Iterator[str], sink: _Sink) -> None:
         pending = text[cut:]
         if cut:
             sink.take_lines(_lines(text[:cut]))
+        if len(pending) > MAX_CELL_CHARS:
+            raise _too_long(source, sink.records + 1, "a line")
     if pending:
         sink.take_lines(_lines(pending))
 
@@ -172,24 +190,41 @@ def _physical_lines(chunks: Iterable[str]) -> Iterator[str]:
 def _line_blocks(chunks: Iterable[str]) -> Iterator[list[str]]:
     carry = ""
     for chunk in chunks:
-        lines = io.StringIO(carry + chunk, newline="").readlines()
-        carry = lines.pop() if lines and not lines[-1].endswith("\n") else ""  # CR may be CRLF
-        yield lines
+        if "\n" not in chunk and "\r" not in chunk and not carry.endswith("\r"):
+            carry += chunk  # a long line: no need to split it again and again
+        else:
+            lines = io.StringIO(carry + chunk, newline="").readlines()
+            carry = lines.pop() if lines and not lines[-1].endswith("\n") else ""  # CR: CRLF?
+            yield lines
+        if len(carry) > MAX_CELL_CHARS:
+            raise _LineTooLong
     if carry:
         yield [carry]
 
 
 def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
-    """Parse the rest with the csv module: a quoted value may span lines (hot loop, inlined)."""
-    reader = csv.reader(_physical_lines(chunks), delimiter=sink.delimiter, strict=False)
+    """Parse the rest with the csv module: a quoted value may span lines (hot loop, inlined).
+
+    The reader asks for another line after the last one only while a quoted value is still
+    open, so a record it completes after the lines ran out holds a quote that is never closed.
+    """
+    ran_out: list[int] = []  # len(rows) when the reader asked past the last line
+    rows, row_numbers, lines = sink.rows, sink.row_numbers, sink.lines
+    reader = csv.reader(
+        chain.from_iterable(chain(_line_blocks(chunks), _mark_end(ran_out, rows))),
+        delimiter=sink.delimiter,
+        strict=False,
+    )
     base = sink.records  # records so far == physical lines so far (the fast path had no quotes)
     record, consumed = base, 0
-    rows, row_numbers, lines = sink.rows, sink.row_numbers, sink.lines
     limit, nonblank = sink.limit, sink.nonblank
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
     try:
         if sink.header is None:
             for cells in reader:
-                record, consumed = record + 1, reader.line_num
+                start, record, consumed = base + consumed + 1, record + 1, reader.line_num
+                if ran_out:
+                    raise _unclosed(source, start)
                 if cells and (cells[0].strip() or "".join(cells).strip()):
                     sink.set_header(cells, record)
                     break
@@ -206,12 +241,34 @@ def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
             rows.append(cells)
             row_numbers.append(record)
             lines.append(line)
+    except _LineTooLong:
+        raise _too_long(source, base + consumed + 1, "a line") from None
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise _too_long(source, base + consumed + 1, "a cell") from None
         raise UnreadableFile(
             f"{source} cannot be read as CSV at line {base + consumed + 1:,} ({exc}); "
             'check for a " that is never closed.'
         ) from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    if ran_out and len(rows) > ran_out[0]:
+        raise _unclosed(source, lines[-1])
     sink.records, sink.nonblank = record, nonblank
+
+
+def _mark_end(ran_out: list[int], rows: list[list[str]]) -> Iterator[list[str]]:
+    """An empty last block whose reading notes how many rows were complete by then."""
+    ran_out.append(len(rows))
+    yield from ()
+
+
+def _unclosed(source: str, line: int) -> UnreadableFile:
+    return UnreadableFile(
+        f'{source} has a quoted value that is never closed: the " opened in the record starting '
+        f"on line {line:,} runs to the end of the file, swallowing every line after it; add the "
+        'missing " and save again.'
+    )
 
 
 class _Sink:

@@ -15,10 +15,13 @@ def _language(text: str) -> str:
 
 
 def _instant_text(ctx: Context, col: str) -> pd.Series:
-    instants = ctx.instants(col)[0]
-    out = instants.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
-    result: pd.Series = out.astype(object).where(instants.notna(), None)
-    return result
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Arrow's %S prints the fraction the unit carries: milliseconds give exactly ".SSS".
+    instants = pa.array(ctx.instants(col)[0]).cast(pa.timestamp("ms", tz="UTC"))
+    text = pc.strftime(instants, format="%Y-%m-%dT%H:%M:%SZ")
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=ctx.frame.index, dtype=object)
 
 
 def normalized(ctx: Context, col: str) -> pd.Series:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.resources
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -140,9 +140,68 @@ def closest(value: str, choices: tuple[str, ...]) -> str | None:
 
 
 def with_offset(naive_iso: str, zone: str) -> str | None:
-    """``2025-09-06T15:30:00`` in ``zone`` -> ``2025-09-06T15:30:00-04:00`` (None if unusable)."""
+    """``2025-09-06T15:30:00`` in ``zone`` -> ``2025-09-06T15:30:00-04:00``.
+
+    None when the text or zone is unusable, or the local time does not exist or is ambiguous
+    there (see :func:`resolve_local`).
+    """
+    return resolve_local(naive_iso, zone)[0]
+
+
+@cache
+def _zone_info(key: str) -> ZoneInfo:
+    """One ZoneInfo per zone and run (zoneinfo's own strong cache keeps only a few)."""
+    return ZoneInfo(key)
+
+
+@lru_cache(maxsize=4096)
+def resolve_local(naive_iso: str, zone: str) -> tuple[str | None, str | None]:
+    """A local date-time without offset, read in ``zone``: ``(with its offset, None)``.
+
+    Aware of daylight saving: a time in the spring-forward gap does not exist, and one in the
+    fall-back overlap has two readings; both give ``(None, a sentence naming the readings)``.
+    ``(None, None)`` when the text or the zone is unusable.
+    """
     try:
-        local = datetime.fromisoformat(naive_iso).replace(tzinfo=ZoneInfo(zone))
-    except (ValueError, KeyError, OSError):
-        return None
-    return local.isoformat(timespec="seconds")
+        naive = datetime.fromisoformat(naive_iso)
+        tz = _zone_info(zone)
+        if naive.tzinfo is not None:
+            return None, None
+        # fold=0 reads a gap or overlap time with the offset before the change, fold=1 after.
+        early, late = naive.replace(tzinfo=tz), naive.replace(tzinfo=tz, fold=1)
+        before, after = early.utcoffset(), late.utcoffset()
+        if before is None or after is None:
+            return None, None
+        if before == after:
+            return early.isoformat(timespec="seconds"), None
+        start, end = _change(naive, tz, before, after)
+        exists = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive
+    except (ValueError, KeyError, OSError, OverflowError):
+        return None, None
+    if not exists:
+        return None, f"{naive_iso} does not exist in {zone} (clocks jump from {start} to {end})"
+    readings = f"{early.isoformat(timespec='seconds')} or {late.isoformat(timespec='seconds')}"
+    return None, (
+        f"{naive_iso} is ambiguous in {zone} (clocks go back from {start} to {end}): "
+        f"it is either {readings}"
+    )
+
+
+def _change(naive: datetime, tz: ZoneInfo, before: timedelta, after: timedelta) -> tuple[str, str]:
+    """The wall-clock times just before and at the offset change next to ``naive``."""
+    low, high = sorted(((naive - after).replace(tzinfo=UTC), (naive - before).replace(tzinfo=UTC)))
+    while high - low > timedelta(seconds=1):  # bisect the UTC instants for the change
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    moment = high.replace(microsecond=0)
+    if moment.astimezone(tz).utcoffset() == before:
+        moment += timedelta(seconds=1)
+
+    def clock(offset: timedelta) -> str:
+        wall = moment + offset
+        return wall.strftime("%H:%M:%S" if wall.second else "%H:%M")
+
+    return clock(before), clock(after)

@@ -23,6 +23,7 @@ import python_calamine
 
 from webinar_validate._csv import too_many_rows
 from webinar_validate._xlsx_scan import Scan, SharedBlanks, prescan
+from webinar_validate._xml_guard import XML_SUFFIXES, check_prolog
 from webinar_validate.errors import EmptyFile, UnreadableFile, UsageError
 from webinar_validate.table import Table, cell_ref
 
@@ -66,6 +67,9 @@ def read_xlsx(
         chosen = _choose(source, sheets, sheet)
         if chosen.part not in zf.NameToInfo:
             raise UnreadableFile(f"{source} is damaged: sheet {chosen.name!r} has no data part.")
+        for name in {chosen.part, shared_strings or chosen.part}:
+            if not name.lower().endswith(XML_SUFFIXES):  # those were checked with the zip
+                check_prolog(source, zf, zf.getinfo(name))
         with zf.open(chosen.part) as part:
             scan = prescan(source, part, SharedBlanks(zf, shared_strings), max_rows)
         if (scan.last_row + 1) * (scan.last_column + 1) > MAX_CELLS:

@@ -7,6 +7,7 @@ pandas and pandera are imported only when a file is actually validated, so ``--h
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ from webinar_validate._version import __version__
 if TYPE_CHECKING:
     from webinar_validate.report import DryRunReport
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github")
 
 
 def _non_negative(text: str) -> int:
@@ -44,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files to check")
     parser.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text; github: workflow commands that annotate a CI run)",
     )
     parser.add_argument(
         "--sheet", metavar="NAME", help="worksheet to read (default: first visible)"
@@ -62,8 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output", metavar="FILE", help="also write the JSON report (an array for several files)"
     )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files whose path or file name matches GLOB (repeatable)",
+    )
+    parser.add_argument(
+        "--schema",
+        metavar="FILE",
+        help="YAML or JSON file adding columns and setting limits (see the README)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _excluded(path: str, globs: Sequence[str]) -> bool:
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -105,22 +126,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
-    if args.output and any(_same_file(args.output, f) for f in args.files if os.path.exists(f)):
+    files = [path for path in args.files if not _excluded(path, args.exclude)]
+    if args.output and any(_same_file(args.output, f) for f in files if os.path.exists(f)):
         print(
             f"webinar-validate: --output {args.output} is one of the input files; "
             "choose another path (the input is never overwritten).",
             file=sys.stderr,
         )
         return 2
+    contract = None
+    if args.schema:
+        from webinar_validate.errors import UsageError
+        from webinar_validate.schema_file import load_contract
 
-    from webinar_validate.validation import validate_file
+        try:
+            contract = load_contract(args.schema)
+        except UsageError as exc:
+            print(f"webinar-validate: {exc.message}", file=sys.stderr)
+            return 2
+    reports: list[DryRunReport] = []
+    if files:
+        from webinar_validate.validation import validate_file
 
-    reports = [
-        validate_file(path, sheet=args.sheet, max_rows=args.max_rows, strict=args.strict)
-        for path in args.files
-    ]
+        reports = [
+            validate_file(
+                path,
+                sheet=args.sheet,
+                max_rows=args.max_rows,
+                strict=args.strict,
+                contract=contract,
+            )
+            for path in files
+        ]
+    else:
+        # Everything was excluded: answered without importing pandas or pandera.
+        print("webinar-validate: no files to check", file=sys.stderr)
     if args.format == "json":
         print(_json_text(reports))
+    elif args.format == "github":
+        from webinar_validate._github import github_report
+
+        for report in reports:
+            github_report(report, sys.stdout)
     else:
         for report in reports:
             _text_report(report, sys.stdout, sys.stderr)
@@ -130,4 +177,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as exc:
             print(f"webinar-validate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return 2
-    return max(report.exit_status for report in reports)
+    return max((report.exit_status for report in reports), default=0)

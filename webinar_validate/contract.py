@@ -7,7 +7,8 @@ or rules of your own instance (see the README).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -177,6 +178,9 @@ SESSION_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
 def normalize_header(text: str) -> str:
     """Header matching key: lower-cased, without spaces, ``_`` and ``-`` (CONTRACT.md)."""
     return "".join(ch for ch in text.strip().lower() if ch not in " _-\u00a0")
@@ -186,20 +190,31 @@ def normalize_header(text: str) -> str:
 class Rule:
     """One check on one column: the code it reports and how to find and explain failures.
 
-    ``fails(ctx, column)`` returns a boolean Series, True where the cell breaks the rule;
-    ``message(ctx, column, index, value)`` explains one failure to a spreadsheet user.
+    ``fails(ctx, column)`` returns a boolean Series over the run's rows, True where the cell
+    breaks the rule; ``message(ctx, column, index, value)`` explains one failure to a spreadsheet
+    user (``value`` is the cell as read). ``ctx`` offers ``ctx.text(name)`` (cells trimmed, as
+    text), ``ctx.blank(name)`` and ``ctx.valid(name)`` (filled in and passed its own checks), for
+    any column of the contract. ``code`` is a :class:`Code` or a snake_case code of your own.
     """
 
-    code: Code
+    code: Code | str
     fails: Callable[[Context, str], pd.Series]
     message: Callable[[Context, str, Any, str], str]
     own: bool = True
     """True for a cell's own check; False for rules that compare cells (run on valid cells only)."""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.code, Code) and not _SNAKE_CASE.fullmatch(self.code):
+            raise ValueError(f"a rule's code must be snake_case (region_time_zone): {self.code!r}")
+
 
 @dataclass
 class SessionContract:
-    """The row contract. Subclass it, or pass ``columns``/``extra_rules``, to extend it."""
+    """The row contract. Subclass it, or pass ``columns``/``extra_rules``, to extend it.
+
+    A subclass declares ``add_columns`` (added, or replacing a column of the same name) and
+    ``add_rules`` (column name -> rules run after that column's built-in ones); see the README.
+    """
 
     columns: tuple[ColumnSpec, ...] = SESSION_COLUMNS
     max_rows: int = 1000
@@ -207,7 +222,19 @@ class SessionContract:
     extra_rules: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     """Column name -> further rules (user-added), run after the built-in ones."""
 
+    add_columns: ClassVar[tuple[ColumnSpec, ...]] = ()
+    """Columns a subclass adds to ``columns`` (a column of the same name is replaced)."""
+    add_rules: ClassVar[Mapping[str, tuple[Rule, ...]]] = {}
+    """Rules a subclass adds, by column name, after the built-in ones and ``extra_rules``."""
+
     DEFAULT: ClassVar[SessionContract]
+
+    def __post_init__(self) -> None:
+        if self.add_columns:
+            self.columns = _merged(self.columns, self.add_columns)
+        for name in self.add_rules:
+            if self.column(name) is None:
+                raise ValueError(f"add_rules names {name!r}, which is not a column of the contract")
 
     def column(self, name: str) -> ColumnSpec | None:
         """The spec of a column by its contract name."""
@@ -223,16 +250,17 @@ class SessionContract:
 
     def with_columns(self, extra: Sequence[ColumnSpec]) -> SessionContract:
         """A copy with columns added (or replaced by name)."""
-        by_name = {spec.name: spec for spec in self.columns}
-        for spec in extra:
-            by_name[spec.name] = spec
-        return replace(self, columns=tuple(by_name.values()))
+        return replace(self, columns=_merged(self.columns, extra))
 
     def rules(self, spec: ColumnSpec) -> tuple[Rule, ...]:
         """The rules of one column, in the order a cell is judged (first failure wins)."""
         from webinar_validate import _checks
 
-        return _checks.rules_for(self, spec) + self.extra_rules.get(spec.name, ())
+        return (
+            _checks.rules_for(self, spec)
+            + self.extra_rules.get(spec.name, ())
+            + tuple(self.add_rules.get(spec.name, ()))
+        )
 
     def unknown_column_rules(self) -> tuple[Rule, ...]:
         """Rules for columns the contract does not know: they are text."""
@@ -264,6 +292,13 @@ class SessionContract:
 
 
 SessionContract.DEFAULT = SessionContract()
+
+
+def _merged(columns: Sequence[ColumnSpec], extra: Sequence[ColumnSpec]) -> tuple[ColumnSpec, ...]:
+    by_name = {spec.name: spec for spec in columns}
+    for spec in extra:
+        by_name[spec.name] = spec
+    return tuple(by_name.values())
 
 
 def check_name(column: str, order: int) -> str:

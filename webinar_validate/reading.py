@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import gc
 import os
-import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from typing import BinaryIO
 
 from webinar_validate._csv import read_csv
 from webinar_validate._xlsx import DAMAGED, damaged, read_xlsx
+from webinar_validate._xml_guard import XML_SUFFIXES, check_prolog
 from webinar_validate.errors import (
     EmptyFile,
     FileNotFound,
@@ -41,7 +41,6 @@ MAX_RATIO = 100
 """Largest inflation of a part past 16 MiB: real XLSX XML deflates 5-20x, a bomb 200-1000x."""
 _RATIO_GRACE = 16 * 1024 * 1024
 _HEAD = 64 * 1024
-_PROLOG_CAP = 64 * 1024
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -70,9 +69,6 @@ _OLE_STREAMS = (
     ("Book", "xls"),
     ("WordDocument", "doc"),
 )
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_ROOT_TAG = re.compile(r"<[A-Za-z_]")
-_DTD = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.I)
 
 
 def read_table(
@@ -222,39 +218,8 @@ def _guard_zip(source: str, zf: zipfile.ZipFile) -> None:
                 f"{info.file_size // max(info.compress_size, 1):,} times its size), so it "
                 "cannot be checked."
             )
-        if not info.is_dir() and info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            _check_prolog(source, zf, info)
-
-
-def _check_prolog(source: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse an XML part that declares a DTD or entities before its root element."""
-    with zf.open(info) as member:
-        data = member.read(4096)
-        while True:
-            if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in data[:4]:
-                big_endian = data.startswith(codecs.BOM_UTF16_BE) or data[:1] == b"\0"
-                text = data.decode("utf-16-be" if big_endian else "utf-16-le", "ignore")
-            else:
-                text = data.decode("latin-1")
-            text = _COMMENT.sub("", text)
-            unclosed = text.find("<!--")
-            if unclosed >= 0:
-                text = text[:unclosed]
-            root = _ROOT_TAG.search(text)
-            if _DTD.search(text, 0, root.start() if root else len(text)):
-                raise UnreadableFile(
-                    f"{source} declares a DTD or entities in {info.filename}, which is refused "
-                    "for safety; save the workbook again from Excel."
-                )
-            more = b"" if root else member.read(4096)
-            if not more:
-                return
-            data += more
-            if len(data) > _PROLOG_CAP:
-                raise UnreadableFile(
-                    f"{source} has an XML part ({info.filename}) whose preamble runs past "
-                    "64 KiB, so it cannot be checked; save the workbook again from Excel."
-                )
+        if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES):
+            check_prolog(source, zf, info)
 
 
 def _ole_error(source: str, stream: BinaryIO, suffix: str) -> WebinarValidateError:

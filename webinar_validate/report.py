@@ -11,15 +11,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 from webinar_validate.codes import Code
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from webinar_validate.contract import SessionContract
     from webinar_validate.errors import WebinarValidateError
 
 JOB_TYPE = "webinarSessionPreflight"
@@ -79,12 +80,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
 
+CustomCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
+"""The snake_case code of a rule a user added to the contract."""
+
+
 class CellError(_Model):
     """One failing cell or rule of a row."""
 
     column: str | None = Field(description="The contract column (or header) the error is about.")
     cell: str = Field(description="A1-style cell, with the sheet for a workbook: Sessions!F7.")
-    code: Code
+    code: Code | CustomCode = Field(union_mode="left_to_right")
     message: str
     value: str = Field(description="The cell as read.")
     line: int | None = Field(
@@ -180,6 +185,8 @@ class DryRunReport(_Model):
     data: Data
     errors: list[FileError] = Field(default_factory=list)
     extensions: Extensions
+    _contract: SessionContract | None = PrivateAttr(default=None)
+    """The contract the rows were judged by: it types the columns of ``valid_frame()``."""
 
     @property
     def result(self) -> BulkImport:
@@ -234,13 +241,13 @@ class DryRunReport(_Model):
         """The normalised valid rows as a DataFrame with typed columns, indexed by rowNumber."""
         from webinar_validate.frames import valid_frame
 
-        return valid_frame(self)
+        return valid_frame(self, self._contract)
 
     def invalid_frame(self) -> pd.DataFrame:
         """The invalid rows' cells as given, plus ``rowNumber`` and an ``errors`` column."""
         from webinar_validate.frames import invalid_frame
 
-        return invalid_frame(self)
+        return invalid_frame(self, self._contract)
 
     def raise_for_status(self) -> DryRunReport:
         """Raise the file-level error again when the file could not be judged; else return self."""

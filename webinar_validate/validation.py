@@ -191,11 +191,13 @@ def _judge(
     position = {key: i for i, key in enumerate(header.keys)}
     anchor = position.get(Col.WEBINAR_PROVIDER, 0)
 
-    def cell_error(index: int, column: str | None, pos: int, code: Code, message: str) -> CellError:
+    def cell_error(
+        index: int, column: str | None, pos: int, code: Code | str, message: str
+    ) -> CellError:
         value = table.rows[index][pos] if pos < len(table.rows[index]) else ""
         line = table.lines[index] if table.lines is not None else None
         ref = cell_ref(table.sheet, table.row_numbers[index], pos)
-        return CellError(
+        return CellError.model_construct(
             column=column, cell=ref, code=code, message=message, value=value, line=line
         )
 
@@ -226,7 +228,7 @@ def _judge(
             f"This row has a value in column {letter}, beyond the last headed column ({last}); "
             "add a header for it or delete the value."
         )
-        err = CellError(
+        err = CellError.model_construct(
             column=None,
             cell=cell_ref(table.sheet, table.row_numbers[index], pos),
             code=Code.EXTRA_CELLS,
@@ -238,7 +240,7 @@ def _judge(
 
     present = list(header.keys)
     invalid_rows = [
-        InvalidRow(
+        InvalidRow.model_construct(
             rowNumber=table.row_numbers[index],
             values=dict(zip(present, table.rows[index], strict=True)),
             errors=[err for _, err in sorted(found, key=lambda item: item[0])],
@@ -253,7 +255,7 @@ def _judge(
         warnings.append(_blank_warning(blank_numbers))
     counts = {"valid": len(valid_rows), "invalid": len(invalid_rows), "blank": len(blank_numbers)}
     job = BackgroundJob(description=describe(table.source, table.sheet, **counts))
-    return DryRunReport(
+    report = DryRunReport(
         data=Data(
             APIBulkWebinarImport=BulkImport(
                 validRows=valid_rows, invalidRows=invalid_rows, backgroundJob=job
@@ -269,6 +271,8 @@ def _judge(
             )
         ),
     )
+    report._contract = contract
+    return report
 
 
 def _run_schema(ctx: Context, contract: SessionContract) -> dict[tuple[int, str], tuple[int, Rule]]:
@@ -310,13 +314,13 @@ def _valid_rows(
         columns[key] = normalized(ctx, key).loc[valid_index].tolist()
     keys = list(columns)
     return [
-        ValidRow(rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True)))
+        ValidRow.model_construct(rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True)))
         for index, values in zip(valid_index, zip(*columns.values(), strict=True), strict=True)
     ]
 
 
 def validate_frame(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Any,
     *,
     contract: SessionContract | None = None,
     strict: bool = False,
@@ -325,6 +329,7 @@ def validate_frame(
 ) -> DryRunReport:
     """Validate a DataFrame whose columns are the sheet's headers (text or typed cells).
 
+    ``frame`` is a pandas DataFrame, or a polars DataFrame or LazyFrame when polars is installed.
     ``row_numbers`` names a column (or ``"index"``) that carries the source row numbers;
     otherwise rows count from 2, as under a header in row 1. A frame whose header cannot
     work gives a failed report, as a file would.

@@ -1,0 +1,83 @@
+"""``--format github``: GitHub Actions workflow commands, one per error, so CI annotates the file.
+
+``::error file=F,line=L,col=C,title=CODE::CELL: MESSAGE``. For a CSV, ``line`` is the physical
+line where the record starts; a workbook has no lines, so ``line`` is the row number. ``col`` is
+the column's position (A = 1). Each file ends with the text format's summary line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from webinar_validate.report import CellError, DryRunReport
+
+_LETTERS = re.compile(r"([A-Z]+)[0-9]+$")
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as the Actions runner expects."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (``file=``, ``title=``), escaped."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def column_number(cell: str) -> int | None:
+    """``Sessions!AB7`` -> 28: the 1-based column of an A1-style cell reference."""
+    match = _LETTERS.search(cell)
+    if match is None:
+        return None
+    number = 0
+    for letter in match.group(1):
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def command(kind: str, message: str, **properties: object) -> str:
+    """``::kind key=value,...::message``, skipping properties that are None."""
+    props = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
+    return f"::{kind} {props}::{escape_data(message)}"
+
+
+def _error_line(source: str, row_number: int, error: CellError) -> str:
+    line = error.line if error.line is not None else row_number
+    return command(
+        "error",
+        f"{error.cell}: {error.message}",
+        file=source,
+        line=line,
+        col=column_number(error.cell),
+        title=str(error.code),
+    )
+
+
+def github_report(report: DryRunReport, out: TextIO) -> None:
+    """Print one file's report as workflow commands, then its summary line."""
+    pre = report.preflight
+    if not report.judged:
+        for problem in report.errors:
+            print(
+                command("error", problem.message, file=pre.source, title=problem.extensions.code),
+                file=out,
+            )
+        codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
+        print(f"{pre.source}: not judged ({codes})", file=out)
+        return
+    for row in report.invalid_rows:
+        for error in row.errors:
+            print(_error_line(pre.source, row.rowNumber, error), file=out)
+    for warning in pre.warnings:
+        print(command("warning", warning.message, file=pre.source, title=warning.code), file=out)
+    print(
+        f"{pre.source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
+        f"({pre.rowsRead} rows read)",
+        file=out,
+    )

@@ -1,0 +1,295 @@
+"""The command line of the outputs: ``--annotate``, ``--fix``, ``--valid-out``, ``--invalid-out``
+and the ``template`` subcommand. cli.py wires them in; this module only parses and reports.
+
+The output flags take exactly one input FILE (several inputs would need invented names). No
+output path may be an input file, a folder, or another output's path. Nothing here imports
+openpyxl or pandas until an output is asked for, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from webinar_validate.contract import SessionContract
+    from webinar_validate.report import DryRunReport
+
+PROG = "webinar-validate"
+OUTPUT_FLAGS = {
+    "annotate": "--annotate",
+    "fix": "--fix",
+    "valid_out": "--valid-out",
+    "invalid_out": "--invalid-out",
+}
+_SUFFIXES = {"annotate": (".xlsx",)}
+_TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the output flags to ``webinar-validate``'s parser (a second call changes nothing)."""
+    try:
+        group = parser.add_argument_group("files to act on (with one input FILE)")
+        group.add_argument(
+            "--annotate",
+            metavar="OUT.xlsx",
+            help="write a copy with every invalid cell red and commented, an errors column "
+            "and a Summary sheet",
+        )
+    except argparse.ArgumentError:  # already added (cli.py wires this module in)
+        return
+    group.add_argument(
+        "--fix",
+        metavar="OUT",
+        help="write a corrected copy (.csv or .xlsx) with only safe fixes, list each fix and "
+        "check the copy again",
+    )
+    group.add_argument(
+        "--valid-out", metavar="FILE", help="write the valid rows, ready to upload (.csv or .xlsx)"
+    )
+    group.add_argument(
+        "--invalid-out",
+        metavar="FILE",
+        help="write the invalid rows with rowNumber and errors (.csv or .xlsx)",
+    )
+
+
+def _chosen(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """(dest, flag, path) of each output flag given."""
+    return [
+        (dest, flag, path)
+        for dest, flag in OUTPUT_FLAGS.items()
+        if (path := getattr(args, dest, None))
+    ]
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def check_paths(args: argparse.Namespace, files: Sequence[str] | None = None) -> str | None:
+    """Why the output flags cannot be used as given, or None.
+
+    ``files`` are the input files (default ``args.files``; pass the expanded list when the CLI
+    expands folders or patterns).
+    """
+    chosen = _chosen(args)
+    if not chosen:
+        return None
+    inputs = list((getattr(args, "files", None) or []) if files is None else files)
+    flags = ", ".join(flag for _, flag, _ in chosen)
+    if len(inputs) != 1:
+        return f"with {flags}, give exactly one input FILE (not {len(inputs)}); run once per file."
+    for dest, flag, path in chosen:
+        allowed = _SUFFIXES.get(dest, _TABLE_SUFFIXES)
+        if os.path.splitext(path)[1].lower() not in allowed:
+            return f"{flag} {path} must end in {' or '.join(allowed)}."
+        if _same_file(path, inputs[0]):
+            return (
+                f"{flag} {path} is the input file; choose another path "
+                "(the input is never overwritten)."
+            )
+        if os.path.isdir(path):
+            return f"{flag} {path} is a folder; give a file name."
+    paths = [(flag, path) for _, flag, path in chosen]
+    if getattr(args, "output", None):
+        paths.append(("--output", args.output))
+    for i, (flag, path) in enumerate(paths):
+        for other_flag, other in paths[i + 1 :]:
+            if _same_file(path, other):
+                return f"{flag} and {other_flag} both name {path}; give each output its own path."
+    return None
+
+
+def run(
+    args: argparse.Namespace,
+    reports: Sequence[DryRunReport],
+    out: TextIO,
+    err: TextIO,
+    *,
+    contract: SessionContract | None = None,
+) -> int:
+    """Write the outputs asked for; return 2 when one could not be written, else 0.
+
+    Fix lines and summaries go to ``out`` with ``--format text`` and to ``err`` otherwise, so a
+    JSON report on stdout stays parseable.
+    """
+    chosen = _chosen(args)
+    if not chosen:
+        return 0
+    flags = ", ".join(flag for _, flag, _ in chosen)
+    if len(reports) != 1:
+        print(f"{PROG}: with {flags}, give exactly one input FILE; nothing written.", file=err)
+        return 2
+    report = reports[0]
+    if not report.judged:
+        print(
+            f"{PROG}: {report.preflight.source} could not be judged; {flags} not written.",
+            file=err,
+        )
+        return 2
+    channel = out if getattr(args, "format", "text") == "text" else err
+    import zipfile
+
+    from webinar_validate.errors import WebinarValidateError
+
+    status = 0
+    for dest, flag, path in chosen:
+        try:
+            _ACTIONS[dest](args, report, path, channel, err, contract)
+        except WebinarValidateError as exc:
+            print(f"{PROG}: {flag}: {exc.message}", file=err)
+            status = 2
+        except OSError as exc:
+            print(f"{PROG}: cannot write {path}: {exc.strerror or exc}", file=err)
+            status = 2
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            print(f"{PROG}: cannot write {path}: {exc}", file=err)
+            status = 2
+    return status
+
+
+def _annotate(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.outputs import annotate
+
+    notes = annotate(report, report.preflight.source, path)
+    cells = {e.cell for row in report.invalid_rows for e in row.errors}
+    print(
+        f"{PROG}: wrote {path}: {len(cells)} invalid cells in {len(report.invalid_rows)} rows "
+        "marked red, with comments and a Summary sheet",
+        file=out,
+    )
+    for note in notes:
+        print(f"{PROG}: note: {note}", file=err)
+
+
+def _fix(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.outputs import fix
+    from webinar_validate.validation import validate_file
+
+    notes: list[str] = []
+    fixes = fix(report, report.preflight.source, path, contract=contract, notes=notes)
+    for item in fixes:
+        print(item, file=out)
+    counted = f"{len(fixes)} fix" + ("" if len(fixes) == 1 else "es")
+    print(f"{PROG}: wrote {path} with {counted}; checking it again:", file=out)
+    for note in notes:
+        print(f"{PROG}: note: {note}", file=err)
+    sheet = report.preflight.sheet if path.lower().endswith(".xlsx") else None
+    again = validate_file(
+        path,
+        sheet=sheet,
+        max_rows=getattr(args, "max_rows", None),
+        strict=bool(getattr(args, "strict", False)),
+        contract=contract,
+    )
+    pre = again.preflight
+    if not again.judged:
+        print(f"{pre.source}: {' '.join(p.message for p in again.errors)}", file=err)
+        return
+    print(
+        f"{pre.source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
+        f"({pre.rowsRead} rows read)",
+        file=out,
+    )
+    left = Counter(str(e.code) for row in again.invalid_rows for e in row.errors)
+    if left:
+        listed = ", ".join(f"{code} x{n}" for code, n in left.most_common())
+        print(f"{pre.source}: left to fix by hand: {listed}", file=out)
+
+
+def _valid_out(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.outputs import write_valid
+
+    count = write_valid(report, path, contract=contract)
+    print(f"{PROG}: wrote {path}: {count} valid rows, ready to upload", file=out)
+
+
+def _invalid_out(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.outputs import write_invalid
+
+    count = write_invalid(report, path, contract=contract)
+    print(f"{PROG}: wrote {path}: {count} invalid rows with their errors", file=out)
+
+
+_ACTIONS = {
+    "annotate": _annotate,
+    "fix": _fix,
+    "valid_out": _valid_out,
+    "invalid_out": _invalid_out,
+}
+
+
+def template_main(
+    argv: Sequence[str] | None = None, *, contract: SessionContract | None = None
+) -> int:
+    """``webinar-validate template OUT.xlsx|OUT.csv [--force]``; ``argv`` follows ``template``."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} template",
+        description="Write an import template: the contract's header and one valid example "
+        "row; an .xlsx also gets drop-down lists, input messages and a frozen header.",
+    )
+    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv", help="the file to write")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    try:
+        args = parser.parse_args(sys.argv[2:] if argv is None else argv)
+    except SystemExit as exc:  # --help and usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    target: str = args.out
+    if os.path.splitext(target)[1].lower() not in _TABLE_SUFFIXES:
+        print(f"{PROG} template: {target} must end in .xlsx or .csv.", file=sys.stderr)
+        return 2
+    if os.path.isdir(target):
+        print(f"{PROG} template: {target} is a folder; give a file name.", file=sys.stderr)
+        return 2
+    if os.path.lexists(target) and not args.force:
+        print(
+            f"{PROG} template: {target} already exists; pass --force to overwrite it.",
+            file=sys.stderr,
+        )
+        return 2
+    from webinar_validate.outputs.template import write_template
+
+    try:
+        write_template(target, contract=contract)
+    except OSError as exc:
+        print(f"{PROG} template: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"{PROG}: wrote {target}: the header and one example row; check it with {PROG} {target}")
+    return 0
