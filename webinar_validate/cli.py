@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from webinar_validate import cli_outputs
 from webinar_validate._version import __version__
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="YAML or JSON file adding columns and setting limits (see the README)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    cli_outputs.add_arguments(parser)
     return parser
 
 
@@ -121,6 +123,9 @@ def _json_text(reports: list[DryRunReport]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``webinar-validate``; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["template"]:
+        return cli_outputs.template_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -133,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "choose another path (the input is never overwritten).",
             file=sys.stderr,
         )
+        return 2
+    problem = cli_outputs.check_paths(args, files)
+    if problem:
+        print(f"webinar-validate: {problem}", file=sys.stderr)
         return 2
     contract = None
     if args.schema:
@@ -177,4 +186,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as exc:
             print(f"webinar-validate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return 2
-    return max((report.exit_status for report in reports), default=0)
+    status = max((report.exit_status for report in reports), default=0)
+    return max(status, cli_outputs.run(args, reports, sys.stdout, sys.stderr, contract=contract))

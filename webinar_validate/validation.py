@@ -314,7 +314,9 @@ def _valid_rows(
         columns[key] = normalized(ctx, key).loc[valid_index].tolist()
     keys = list(columns)
     return [
-        ValidRow.model_construct(rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True)))
+        ValidRow.model_construct(
+            rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True))
+        )
         for index, values in zip(valid_index, zip(*columns.values(), strict=True), strict=True)
     ]
 

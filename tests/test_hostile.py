@@ -1,0 +1,311 @@
+"""Hostile inputs beyond what a case folder expresses: the CLI as a real process over the whole
+corpus, large files made during the run, paths that are not files, the resource guards, and
+output paths that would overwrite an input.
+
+The corpus itself (``tests/cases/hostile/``, written by ``make_hostile.py``) is checked case by
+case in ``test_acceptance.py``; here it is run once more through ``python -m webinar_validate``
+to be sure that nothing prints a traceback and that no input is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from webinar_validate import validate_file
+from webinar_validate.cli import main
+from webinar_validate.reading import read_table
+
+import make_hostile as hostile  # tests/ is on sys.path (pytest's rootdir-relative import)
+
+HOSTILE = Path(__file__).resolve().parent / "cases" / "hostile"
+MIB = 1 << 20
+
+
+def _cases() -> list[tuple[Path, dict[str, Any]]]:
+    found = []
+    for expected in sorted(HOSTILE.glob("*/expected.json")):
+        inputs = sorted(expected.parent.glob("input.*"))
+        assert len(inputs) == 1, expected.parent
+        found.append((inputs[0], json.loads(expected.read_text())))
+    return found
+
+
+CASES = _cases()
+
+
+def _fingerprint(paths: list[Path]) -> dict[Path, tuple[bytes, int]]:
+    return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths}
+
+
+def _status_of(report: dict[str, Any]) -> int:
+    if report["errors"]:
+        return 2
+    return 1 if report["data"]["APIBulkWebinarImport"]["invalidRows"] else 0
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "webinar_validate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def test_the_corpus_is_large_and_varied() -> None:
+    assert len(CASES) >= 30
+    suffixes = {path.suffix for path, _ in CASES}
+    assert {".csv", ".xlsx", ".xls", ".xlsb", ".ods", ".numbers", ".xlsm"} <= suffixes
+    statuses = {expected["exit"] for _, expected in CASES}
+    assert statuses == {0, 1, 2}
+    assert all(not expected["args"] for _, expected in CASES)  # one CLI run can take them all
+
+
+@pytest.mark.slow
+def test_the_whole_corpus_through_the_cli_process() -> None:
+    """One process per output format over every input: each answered, none with a traceback,
+    and no input written to."""
+    paths = [path for path, _ in CASES]
+    before = _fingerprint(paths)
+
+    done = _cli("--format", "json", *map(str, paths))
+    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
+    reports = json.loads(done.stdout)
+    assert len(reports) == len(paths)
+    for (path, expected), report in zip(CASES, reports, strict=True):
+        assert report["extensions"]["preflight"]["source"] == str(path)
+        assert _status_of(report) == expected["exit"], path
+    assert done.returncode == 2  # the worst status wins
+
+    done = _cli(*map(str, paths))  # text: one stderr line per file that cannot be judged
+    assert "Traceback" not in done.stderr
+    refused = [str(path) for path, expected in CASES if expected["exit"] == 2]
+    lines = done.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == refused
+    judged = [str(path) for path, expected in CASES if expected["exit"] != 2]
+    summaries = [line for line in done.stdout.splitlines() if line.endswith(" rows read)")]
+    assert [line.split(": ", 1)[0] for line in summaries] == judged
+
+    assert _fingerprint(paths) == before
+
+
+def test_a_report_written_elsewhere_leaves_the_inputs_alone(tmp_path: Path) -> None:
+    paths = [path for path, _ in CASES]
+    before = _fingerprint(paths)
+    listing = sorted(p.name for p in HOSTILE.rglob("*"))
+    out = tmp_path / "report.json"
+    assert main(["--format", "json", "--output", str(out), *map(str, paths[:20])]) in (0, 1, 2)
+    assert len(json.loads(out.read_text())) == 20
+    assert _fingerprint(paths) == before
+    assert sorted(p.name for p in HOSTILE.rglob("*")) == listing
+
+
+def test_latin1_bytes_in_utf8_read_as_windows_1252() -> None:
+    """The file is not UTF-8, so all of it is Windows-1252: the Latin-1 é reads right, and the
+    UTF-8 bytes elsewhere read as the characters Windows-1252 gives them."""
+    report = validate_file(HOSTILE / "csv_latin1_in_utf8" / "input.csv")
+    titles = [row.values["title"] for row in report.valid_rows]
+    assert titles == ["Café Deutsch", "Pr\u00c3\u00a4sentation \u00e2\u20ac\u201c Teil 2"]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "numbers package"])
+def test_a_path_that_is_not_a_file(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / ("plan.numbers" if kind == "numbers package" else "sessions.csv")
+    if kind != "missing":
+        path.mkdir()
+        (path / "Index").mkdir()
+    done = _cli("--format", "json", str(path))
+    assert done.returncode == 2
+    assert done.stderr == ""
+    report = json.loads(done.stdout)
+    assert [e["extensions"]["code"] for e in report["errors"]] == ["file_not_found"]
+    if kind == "numbers package":
+        assert "Numbers" in report["errors"][0]["message"]
+
+
+# --------------------------------------------------------------------------- large inputs
+
+
+@pytest.fixture(scope="module")
+def big_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as tmp:
+        yield Path(tmp)
+
+
+HEADER = ",".join(hostile.BASE)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_10_mb_cell_is_read_and_judged_too_long(tmp_path: Path, quoted: bool) -> None:
+    cells = hostile.texts(hostile.s(1))
+    title = "Webinar " + "x" * (10 * MIB)
+    cells[1] = f'"{title}"' if quoted else title
+    rows = [",".join(cells), ",".join(hostile.texts(hostile.s(2)))]
+    path = tmp_path / "big_cell.csv"
+    path.write_text("\r\n".join([HEADER, *rows]) + "\r\n")
+    report = validate_file(path)
+    assert report.flatten() == [(2, "title", "too_long")]
+    assert [row.rowNumber for row in report.valid_rows] == [3]  # the row after it is not lost
+    assert report.invalid_rows[0].errors[0].line == 2
+
+
+def test_a_cell_past_the_csv_limit_is_refused_in_bounded_time(tmp_path: Path) -> None:
+    path = tmp_path / "huge_cell.csv"
+    path.write_text(f'{HEADER}\n"{"x" * (33 * MIB)}",,,,,\n')
+    started = time.perf_counter()
+    report = validate_file(path)
+    assert time.perf_counter() - started < 20
+    assert [e.extensions.code for e in report.errors] == ["unreadable_file"]
+    assert "32 Mi characters" in report.errors[0].message
+
+
+def test_a_csv_of_a_million_rows_stops_after_the_limit(big_dir: Path) -> None:
+    """Rows are streamed and reading stops after max-rows + 1: bytes that no encoding reads,
+    2 MiB into the file, are never decoded."""
+    path = big_dir / "million.csv"
+    with path.open("wb") as out:
+        out.write(f"{HEADER}\n".encode())
+        out.write(b"x,,,,,\n" * 1_000_000)
+        out.write(b"\x81\x8d\x8f\x90\x9d\n")
+    assert path.stat().st_size > 2 * MIB
+    started = time.perf_counter()
+    report = validate_file(path, max_rows=5)
+    assert time.perf_counter() - started < 5
+    assert [e.extensions.code for e in report.errors] == ["too_many_rows"]
+    with pytest.raises(Exception, match="no text encoding"):
+        read_table(path, max_rows=0)  # without a limit, the whole file is read
+
+
+def test_a_sheet_of_300k_rows_stops_after_the_limit(big_dir: Path) -> None:
+    rows = "".join(hostile.row_xml(n, [f"v{n}"]) for n in range(2, 300_002))
+    parts = hostile.book_parts(hostile.row_xml(1, hostile.BASE) + rows + "<row r=")  # cut off
+    path = big_dir / "rows.xlsx"
+    path.write_bytes(hostile.zip_bytes(parts))
+    started = time.perf_counter()
+    report = validate_file(path)
+    assert time.perf_counter() - started < 5
+    assert [e.extensions.code for e in report.errors] == ["too_many_rows"]
+
+
+def test_a_header_16384_columns_wide_is_read(big_dir: Path) -> None:
+    header = [*hostile.BASE, *(f"extra{i}" for i in range(16384 - len(hostile.BASE)))]
+    sheet = hostile.row_xml(1, header) + hostile.row_xml(2, hostile.texts(hostile.s(1)))
+    path = big_dir / "wide.xlsx"
+    path.write_bytes(hostile.zip_bytes(hostile.book_parts(sheet)))
+    started = time.perf_counter()
+    table = read_table(path)
+    assert time.perf_counter() - started < 10
+    assert len(table.header) == 16384
+    assert table.header[-1] == "extra16377"
+    assert table.rows == [[*hostile.texts(hostile.s(1)), *[""] * (16384 - len(hostile.BASE))]]
+
+
+# --------------------------------------------------------------------------- the bombs
+
+
+def _peak(path: Path) -> tuple[int, float, float, dict[str, Any]]:
+    """(exit status, seconds, peak RSS in MiB, report) of the CLI on ``path``, as a child."""
+    command = [sys.executable, "-m", "webinar_validate", "--format", "json", str(path)]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        report = json.loads(out.read())
+    return child.returncode, seconds, usage.ru_maxrss / 1024, report
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: hostile.decompression_bomb(3 << 30),
+        lambda: hostile.decompression_bomb(200 * MIB),
+        lambda: hostile.lying_bomb(3 << 30),
+        lambda: hostile.entity_bomb("sheet"),
+        lambda: hostile.entity_bomb("shared"),
+    ],
+    ids=["3-gib-sheet", "200-mib-sheet", "lying-sizes", "laughs-in-sheet", "laughs-in-strings"],
+)
+def test_a_bomb_answers_in_seconds_and_little_memory(big_dir: Path, build: Any) -> None:
+    """Issue 3's bar, with room for a busy machine: under 10 s and 500 MiB (bench/bombs.py
+    prints the figures; they are about 1.5 s and 130 MiB, most of it Python starting up)."""
+    path = big_dir / "bomb.xlsx"
+    path.write_bytes(build())
+    status, seconds, mib, report = _peak(path)
+    assert status == 2
+    assert [e["extensions"]["code"] for e in report["errors"]] == ["unreadable_file"]
+    assert seconds < 10
+    assert mib < 500
+
+
+def test_a_part_nobody_parses_is_still_held_to_the_size_limit(tmp_path: Path) -> None:
+    parts = hostile.book_parts(hostile.sessions_sheet([hostile.s(1)]))
+    path = tmp_path / "media.xlsx"
+    path.write_bytes(hostile.zip_bytes(parts))
+    with zipfile.ZipFile(path, "a") as zf, zf.open("xl/media/image1.png", "w") as member:
+        block = bytes(MIB)
+        for _ in range(257):
+            member.write(block)
+    report = validate_file(path)
+    assert [e.extensions.code for e in report.errors] == ["unreadable_file"]
+    assert "256 MiB" in report.errors[0].message
+
+
+# --------------------------------------------------------------------------- never overwrite
+
+
+def _input(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "sessions.csv"
+    path.parent.mkdir()
+    path.write_text(f"{HEADER}\n" + ",".join(hostile.texts(hostile.s(1))) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("how", ["same", "symlink", "dot-dot", "hard link", "symlinked folder"])
+def test_an_output_that_is_an_input_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    source = _input(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    if how == "same":
+        output = str(source)
+    elif how == "symlink":
+        (tmp_path / "report.json").symlink_to(source)
+        output = "report.json"
+    elif how == "dot-dot":
+        (tmp_path / "other").mkdir()
+        output = "other/../data/./sessions.csv"
+    elif how == "hard link":
+        os.link(source, tmp_path / "report.json")
+        output = "report.json"
+    else:
+        (tmp_path / "alias").symlink_to(tmp_path / "data")
+        output = "alias/sessions.csv"
+    before = _fingerprint([source])
+    status = main(["--format", "json", "--output", output, "data/sessions.csv"])
+    assert status == 2
+    assert "never overwritten" in capsys.readouterr().err
+    assert _fingerprint([source]) == before
