@@ -33,6 +33,7 @@ INJECTION_START = "^[=+\\-@\t\r]"
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
 _MAX_DIGITS = 15
+_DIRECT_LOOKUPS = 64
 
 
 class Context:
@@ -50,10 +51,27 @@ class Context:
         self.typed_dates = typed_dates or set()
         self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
         self.memo: dict[str, Any] = {}
+        self._lookups: dict[int, tuple[pd.Series, dict[Any, Any] | None, int]] = {}
         self.rules: dict[str, tuple[Rule, ...]] = {}
         self._text: dict[str, pd.Series] = {}
         self._fails: dict[tuple[str, int], pd.Series] = {}
         self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
+
+    def at(self, series: pd.Series, index: Any) -> Any:
+        """One cell of a Series this run made, for a message.
+
+        Messages are built per failing cell; after a few look-ups into the same Series it is
+        turned into a dict once, so a million failing cells cost a million dict look-ups.
+        """
+        key = id(series)
+        hit = self._lookups.get(key)
+        if hit is None or hit[0] is not series:
+            hit = (series, None, 0)
+        kept, table, uses = hit
+        if table is None and uses >= _DIRECT_LOOKUPS:
+            table = dict(zip(series.index.tolist(), series.tolist(), strict=True))
+        self._lookups[key] = (kept, table, uses + 1)
+        return table[index] if table is not None else at(series, index)
 
     def raw(self, column: str) -> pd.Series:
         """The cells as read."""
@@ -106,7 +124,7 @@ class Context:
         """The row's canonical time zone, when its timeZone cell is valid."""
         if "timeZone" not in self.frame:
             return None
-        return _values.canonical_zone(str(self.text("timeZone").at[index]))
+        return _values.canonical_zone(str(self.at(self.text("timeZone"), index)))
 
 
 def at(series: pd.Series, index: Any) -> Any:
@@ -228,7 +246,7 @@ def _no_offset(ctx: Context, col: str) -> pd.Series:
 
 
 def _no_offset_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    naive = str(at(ctx.text(col), index))
+    naive = str(ctx.at(ctx.text(col), index))
     zone = ctx.zone(index)
     fixed, problem = _values.resolve_local(naive, zone) if zone else (None, None)
     if (index, col) in ctx.typed_dates:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from webinar_validate._checks import BOOLEANS, Context, at
+from webinar_validate._checks import BOOLEANS, Context
 from webinar_validate.codes import Code
 from webinar_validate.contract import Col, Rule
 
@@ -24,7 +24,7 @@ def _instant(ctx: Context, col: str) -> pd.Series:
 
 
 def _shown(ctx: Context, col: str, index: Any) -> str:
-    return str(at(ctx.text(col), index))
+    return str(ctx.at(ctx.text(col), index))
 
 
 def _end_not_after_start(ctx: Context, col: str) -> pd.Series:
@@ -56,7 +56,7 @@ def _too_long_session(ctx: Context, col: str) -> pd.Series:
 
 def _too_long_session_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     start = _shown(ctx, Col.START_DATE, index)
-    hours = float(at(_hours(ctx, col), index))
+    hours = float(ctx.at(_hours(ctx, col), index))
     limit = f"{ctx.contract.max_session_hours:g}"
     return (
         f"{col} {value.strip()} is {hours:.4g} hours after startDate {start}, more than "
@@ -102,7 +102,7 @@ def _enrollment_window(ctx: Context, col: str) -> pd.Series:
 def _enrollment_window_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     end = value.strip()
     opens = Col.ENROLLMENT_START_DATE
-    if bool(at(ctx.valid(opens), index)) and at(_instant(ctx, col), index) <= at(
+    if bool(ctx.at(ctx.valid(opens), index)) and ctx.at(_instant(ctx, col), index) <= ctx.at(
         _instant(ctx, opens), index
     ):
         return (
@@ -131,8 +131,8 @@ def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> p
 
 
 def _first_row(ctx: Context, name: str, index: Any) -> int:
-    key = at(ctx.memo[name + ":keys"], index)
-    return int(at(ctx.row_numbers, ctx.memo[name][key]))
+    key = ctx.at(ctx.memo[name + ":keys"], index)
+    return int(ctx.at(ctx.row_numbers, ctx.memo[name][key]))
 
 
 def _duplicate_value(ctx: Context, col: str) -> pd.Series:

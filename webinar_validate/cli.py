@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Industries. Exit status: 0 every row valid, 1 some rows invalid, 2 a file could "
             "not be judged or the command was used wrongly."
         ),
+        epilog="Also: webinar-validate template OUT.xlsx|OUT.csv writes an import template.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files to check")
     parser.add_argument(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -78,6 +78,22 @@ class WireResponse(BaseModel):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+    @classmethod
+    def trusted(cls, **fields: Any) -> Self:
+        """Build from values the validator already checked, skipping pydantic's validation.
+
+        A report can hold a million rows: ``model_construct`` costs ~12 us a row, this ~1 us.
+        Every field must be given; a test round-trips such reports through validation.
+        """
+        if cls.__private_attributes__ or fields.keys() != cls.__pydantic_fields__.keys():
+            raise TypeError(f"{cls.__name__}.trusted needs exactly its fields and no private ones")
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", fields)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
 
 
 CustomCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]

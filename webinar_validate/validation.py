@@ -190,15 +190,26 @@ def _judge(
     errors = _run_schema(ctx, contract)
     position = {key: i for i, key in enumerate(header.keys)}
     anchor = position.get(Col.WEBINAR_PROVIDER, 0)
+    # Cell names are built per failing cell: work out the sheet prefix and letters once.
+    prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
+    letters = [column_letters(i) for i in range(len(table.header) + 1)]
+
+    def ref_of(index: int, pos: int) -> str:
+        letter = letters[pos] if pos < len(letters) else column_letters(pos)
+        return f"{prefix}{letter}{table.row_numbers[index]}"
 
     def cell_error(
         index: int, column: str | None, pos: int, code: Code | str, message: str
     ) -> CellError:
         value = table.rows[index][pos] if pos < len(table.rows[index]) else ""
         line = table.lines[index] if table.lines is not None else None
-        ref = cell_ref(table.sheet, table.row_numbers[index], pos)
-        return CellError.model_construct(
-            column=column, cell=ref, code=code, message=message, value=value, line=line
+        return CellError.trusted(
+            column=column,
+            cell=ref_of(index, pos),
+            code=code,
+            message=message,
+            value=value,
+            line=line,
         )
 
     by_row: dict[int, list[tuple[int, CellError]]] = {}
@@ -211,7 +222,7 @@ def _judge(
         )
     for index, pos in sorted(table.formulas_without_value):
         key = header.keys[pos]
-        ref = cell_ref(table.sheet, table.row_numbers[index], pos)
+        ref = ref_of(index, pos)
         message = (
             f"{key} in {ref} is a formula with no saved result; open the file in your spreadsheet "
             "program, let it calculate, and save it again (or paste the value instead)."
@@ -228,9 +239,9 @@ def _judge(
             f"This row has a value in column {letter}, beyond the last headed column ({last}); "
             "add a header for it or delete the value."
         )
-        err = CellError.model_construct(
+        err = CellError.trusted(
             column=None,
-            cell=cell_ref(table.sheet, table.row_numbers[index], pos),
+            cell=ref_of(index, pos),
             code=Code.EXTRA_CELLS,
             message=message,
             value="",
@@ -240,7 +251,7 @@ def _judge(
 
     present = list(header.keys)
     invalid_rows = [
-        InvalidRow.model_construct(
+        InvalidRow.trusted(
             rowNumber=table.row_numbers[index],
             values=dict(zip(present, table.rows[index], strict=True)),
             errors=[err for _, err in sorted(found, key=lambda item: item[0])],
@@ -257,8 +268,8 @@ def _judge(
     job = BackgroundJob(description=describe(table.source, table.sheet, **counts))
     report = DryRunReport(
         data=Data(
-            APIBulkWebinarImport=BulkImport(
-                validRows=valid_rows, invalidRows=invalid_rows, backgroundJob=job
+            APIBulkWebinarImport=BulkImport.trusted(
+                dryRun=True, validRows=valid_rows, invalidRows=invalid_rows, backgroundJob=job
             )
         ),
         extensions=Extensions(
@@ -310,11 +321,12 @@ def _valid_rows(
     if not valid_index:
         return []
     columns: dict[str, list[Any]] = {}
+    positions = ctx.frame.index.get_indexer(pd.Index(valid_index))
     for key in header.keys:
-        columns[key] = normalized(ctx, key).loc[valid_index].tolist()
+        columns[key] = normalized(ctx, key).to_numpy()[positions].tolist()
     keys = list(columns)
     return [
-        ValidRow.model_construct(
+        ValidRow.trusted(
             rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True))
         )
         for index, values in zip(valid_index, zip(*columns.values(), strict=True), strict=True)
