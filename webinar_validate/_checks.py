@@ -52,6 +52,7 @@ class Context:
         self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
         self.memo: dict[str, Any] = {}
         self._lookups: dict[int, tuple[pd.Series, dict[Any, Any] | None, int]] = {}
+        self._once: dict[tuple[Any, ...], Any] = {}
         self.rules: dict[str, tuple[Rule, ...]] = {}
         self._text: dict[str, pd.Series] = {}
         self._fails: dict[tuple[str, int], pd.Series] = {}
@@ -124,7 +125,23 @@ class Context:
         """The row's canonical time zone, when its timeZone cell is valid."""
         if "timeZone" not in self.frame:
             return None
-        return _values.canonical_zone(str(self.at(self.text("timeZone"), index)))
+        zone: str | None = self.at(self.zones("timeZone"), index)
+        return zone
+
+    def zones(self, column: str) -> pd.Series:
+        """Each cell's canonical IANA spelling, or None (once per distinct cell)."""
+        key = f"zones:{column}"
+        if key not in self.memo:
+            self.memo[key] = per_value(self.text(column), _values.canonical_zone)
+        zones: pd.Series = self.memo[key]
+        return zones
+
+    def once(self, func: Callable[..., Any], *args: Any) -> Any:
+        """``func(*args)`` computed once per run for the same arguments (per-value work)."""
+        key = (func, args)
+        if key not in self._once:
+            self._once[key] = func(*args)
+        return self._once[key]
 
 
 def at(series: pd.Series, index: Any) -> Any:
@@ -248,7 +265,7 @@ def _no_offset(ctx: Context, col: str) -> pd.Series:
 def _no_offset_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     naive = str(ctx.at(ctx.text(col), index))
     zone = ctx.zone(index)
-    fixed, problem = _values.resolve_local(naive, zone) if zone else (None, None)
+    fixed, problem = ctx.once(_values.resolve_local, naive, zone) if zone else (None, None)
     if (index, col) in ctx.typed_dates:
         shown = naive.replace("T", " ")
         start = f"{col} is a date the spreadsheet typed as {shown}, with no UTC offset"
@@ -264,13 +281,13 @@ def _no_offset_msg(ctx: Context, col: str, index: Any, value: str) -> str:
 
 
 def _bad_zone(ctx: Context, col: str) -> pd.Series:
-    known = per_value(ctx.text(col), _values.canonical_zone)
+    known = ctx.zones(col)
     return ~ctx.blank(col) & known.isna()
 
 
 def _bad_zone_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     text = value.strip()
-    hint = _values.suggest_zone(text)
+    hint = ctx.once(_values.suggest_zone, text)
     tail = f"; did you mean {hint}?" if hint else ", such as America/New_York or UTC."
     return f"{col} {_q(text)} is not an IANA time-zone name{tail}"
 
@@ -283,7 +300,7 @@ def _bad_choice(ctx: Context, col: str) -> pd.Series:
 def _bad_choice_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     choices = _spec(ctx, col).choices
     text = value.strip()
-    hint = _values.closest(text, choices)
+    hint = ctx.once(_values.closest, text, choices)
     tail = f"; did you mean {hint}?" if hint else "."
     return f"{col} {_q(text)} is not one of {', '.join(choices)}{tail}"
 
@@ -309,11 +326,20 @@ def _bad_url_msg(ctx: Context, col: str, index: Any, value: str) -> str:
 
 
 def _bad_email(ctx: Context, col: str) -> pd.Series:
-    return ~ctx.blank(col) & per_value(ctx.text(col), _values.emails_problem).notna()
+    return ~ctx.blank(col) & _email_problems(ctx, col).notna()
+
+
+def _email_problems(ctx: Context, col: str) -> pd.Series:
+    """(address, why) of each cell's first invalid address, or None; once per distinct cell."""
+    key = f"emails:{col}"
+    if key not in ctx.memo:
+        ctx.memo[key] = per_value(ctx.text(col), _values.emails_problem)
+    problems: pd.Series = ctx.memo[key]
+    return problems
 
 
 def _bad_email_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    address, why = _values.emails_problem(value.strip()) or ("", "")
+    address, why = ctx.at(_email_problems(ctx, col), index) or ("", "")
     return f"{col} has {address!r}, which is not a valid e-mail address: {why}"
 
 

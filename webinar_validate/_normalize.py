@@ -37,7 +37,7 @@ def normalized(ctx: Context, col: str) -> pd.Series:
     elif kind is Kind.INSTANT:
         result = _instant_text(ctx, col)
     elif kind is Kind.TIME_ZONE:
-        result = per_value(text, _values.canonical_zone)
+        result = ctx.zones(col)
     elif kind is Kind.CHOICE:
         choices = {c.lower(): c for c in spec.choices} if spec else {}
         result = text.str.lower().map(choices).astype(object)
