@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -74,6 +76,7 @@ class Run:
     status: int | None  # exit status; None when it was killed for the timeout
     stderr: str = ""
     cpu_seconds: float = 0.0  # user + system time of the child (all its threads)
+    source: str = ""  # digest of the package's sources when the run started
 
     @property
     def ok(self) -> bool:
@@ -139,6 +142,18 @@ def run_child(argv: list[str], timeout: float) -> Run:
     return Run(seconds, usage.ru_maxrss, status, tail, usage.ru_utime + usage.ru_stime)
 
 
+def source_digest() -> str:
+    """A short digest of webinar_validate's sources: others may edit them between runs."""
+    spec = importlib.util.find_spec("webinar_validate")
+    if spec is None or not spec.submodule_search_locations:
+        return "?"
+    digest = hashlib.sha1()
+    for folder in spec.submodule_search_locations:
+        for path in sorted(Path(folder).rglob("*.py")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def facts() -> list[str]:
     """The environment the numbers were taken in."""
 
@@ -173,7 +188,8 @@ def facts() -> list[str]:
         "- " + ", ".join(f"{n} {version(n)}" for n in names),
         f"- nproc {len(os.sched_getaffinity(0))} (cpu_count {os.cpu_count()}), "
         f"memory {memory:.1f} GiB, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
-        f"- git HEAD {head or '?'} (the working tree may hold uncommitted edits)",
+        f"- git HEAD {head or '?'}; webinar_validate sources digest {source_digest()} (the "
+        "working tree may hold uncommitted edits; a digest that changes between runs is noted)",
         "- environment: " + (", ".join(f"{k}={v}" for k, v in sorted(env.items())) or "(none)"),
     ]
     return lines
@@ -264,6 +280,16 @@ def verdicts(results: list[tuple[Spec, dict[str, Measure]]]) -> list[str]:
 def notes(results: list[tuple[Spec, dict[str, Measure]]]) -> list[str]:
     """Failures, timeouts and exit statuses that contradict the file's invalid share."""
     lines = []
+    digests = [r.source for _, by in results for m in by.values() for r in m.runs]
+    if len(set(digests)) > 1:
+        lines.append(
+            f"- the webinar_validate sources changed during the measurement "
+            f"({len(set(digests))} versions: {', '.join(dict.fromkeys(digests))}); rows measured "
+            "on different versions are not comparable:"
+        )
+        for spec, by in results:
+            seen = dict.fromkeys(r.source for m in by.values() for r in m.runs)
+            lines.append(f"  - {spec.name}: {', '.join(seen)}")
     for spec, by in results:
         expected = 0 if spec.invalid_pct == 0 else 1
         for name, m in by.items():
@@ -321,7 +347,9 @@ def main(argv: list[str] | None = None) -> int:
                 m = by[name]
                 if m.timed_out or m.failed is not None:
                     continue  # one timeout or failure is enough: spend the time elsewhere
+                digest = source_digest()
                 run = run_child([*COMMANDS[name][0], str(path)], args.timeout)
+                run.source = digest
                 m.runs.append(run)
                 loads.append(os.getloadavg()[0])
                 state = "timeout" if run.status is None else f"exit {run.status}"

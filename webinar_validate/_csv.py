@@ -45,10 +45,11 @@ def too_many_rows(source: str, limit: int) -> TooManyRows:
     )
 
 
-def _too_long(source: str, line: int, what: str) -> UnreadableFile:
+def _too_long(source: str, line: int, what: str, *, quoted: bool) -> UnreadableFile:
+    hint = '; look for a " that is never closed' if quoted else ""
     return UnreadableFile(
         f"{source} has {what} over {MAX_CELL_CHARS >> 20} Mi characters (record starting on "
-        f'line {line:,}), too large to check; look for a " that is never closed.'
+        f"line {line:,}), too large to check{hint}."
     )
 
 
@@ -166,7 +167,7 @@ def _parse(source: str, chunks: Iterator[str], sink: _Sink) -> None:
         if cut:
             sink.take_lines(_lines(text[:cut]))
         if len(pending) > MAX_CELL_CHARS:
-            raise _too_long(source, sink.records + 1, "a line")
+            raise _too_long(source, sink.records + 1, "a line", quoted=False)
     if pending:
         sink.take_lines(_lines(pending))
 
@@ -182,12 +183,8 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _physical_lines(chunks: Iterable[str]) -> Iterator[str]:
-    """Physical lines with their terminators (CR, LF or CRLF), across block boundaries."""
-    return chain.from_iterable(_line_blocks(chunks))
-
-
 def _line_blocks(chunks: Iterable[str]) -> Iterator[list[str]]:
+    """Physical lines with their terminators (CR, LF or CRLF), a list per block of text."""
     carry = ""
     for chunk in chunks:
         if "\n" not in chunk and "\r" not in chunk and not carry.endswith("\r"):
@@ -218,7 +215,7 @@ def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
     base = sink.records  # records so far == physical lines so far (the fast path had no quotes)
     record, consumed = base, 0
     limit, nonblank = sink.limit, sink.nonblank
-    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)  # process-wide: restored below
     try:
         if sink.header is None:
             for cells in reader:
@@ -242,10 +239,10 @@ def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
             row_numbers.append(record)
             lines.append(line)
     except _LineTooLong:
-        raise _too_long(source, base + consumed + 1, "a line") from None
+        raise _too_long(source, base + consumed + 1, "a line", quoted=True) from None
     except csv.Error as exc:
         if "field limit" in str(exc):
-            raise _too_long(source, base + consumed + 1, "a cell") from None
+            raise _too_long(source, base + consumed + 1, "a cell", quoted=True) from None
         raise UnreadableFile(
             f"{source} cannot be read as CSV at line {base + consumed + 1:,} ({exc}); "
             'check for a " that is never closed.'

@@ -5,9 +5,10 @@ first bytes as well as the name: a zip is a workbook (XLSX/XLSM when it holds xl
 OLE container is a legacy ``.xls`` or an encrypted workbook, text is CSV. A name that contradicts
 the bytes is refused with a message saying what the file really is.
 
-This module dispatches and guards the zip before anything parses it; ``_csv`` reads text,
-``_xlsx`` (with ``_xlsx_scan``) reads workbooks. Every failure is a WebinarValidateError whose
-message starts with the file name: a bad file never ends in a traceback.
+This module dispatches and guards the zip before anything parses it (``_xml_guard`` refuses DTDs
+and entities); ``_csv`` reads text, ``_xlsx`` (with ``_xlsx_scan``) reads workbooks. Every
+failure is a WebinarValidateError whose message starts with the file name: a bad file never ends
+in a traceback.
 """
 
 from __future__ import annotations
