@@ -33,7 +33,7 @@ INJECTION_START = "^[=+\\-@\t\r]"
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
 _MAX_DIGITS = 15
-_DIRECT_LOOKUPS = 64
+_DIRECT_LOOKUPS = 8
 
 
 class Context:
