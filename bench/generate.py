@@ -26,31 +26,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from webinar_validate.contract import SessionContract
+
 VERSION = 2
 SEED = 20260505
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "_data"
 
-COLUMNS = (
-    "courseGroupId",
-    "sessionId",
-    "title",
-    "slug",
-    "sku",
-    "startDate",
-    "endDate",
-    "timeZone",
-    "webinarProvider",
-    "joinUrl",
-    "instructorEmails",
-    "seatsLimit",
-    "waitlistingEnabled",
-    "enrollmentStartDate",
-    "enrollmentEndDate",
-    "priceInCents",
-    "status",
-    "language",
-)
+# The contract's own column names, in its order: the one place they are kept.
+COLUMNS = SessionContract.DEFAULT.names
 
 # The error kinds an invalid row may carry, one per row, taking turns.
 KINDS = (
