@@ -79,3 +79,23 @@ def test_failed_report_is_a_failed_job_with_graphql_errors() -> None:
     assert report.exit_status == 2
     WireResponse.model_validate(data)
     assert DryRunReport.model_validate_json(report.to_json()) == report
+
+
+def test_a_real_report_round_trips_through_full_validation() -> None:
+    # Rows are built with `trusted()` (no pydantic validation, for speed); re-validating the JSON
+    # proves they hold exactly what the models declare.
+    from webinar_validate import validate_file
+
+    samples = Path(__file__).resolve().parents[1] / "sample_assets"
+    for name in ("sessions.xlsx", "sessions_with_errors.csv", "sessions_with_errors.xlsx"):
+        report = validate_file(samples / name)
+        again = DryRunReport.model_validate_json(report.to_json())
+        assert again.to_dict() == report.to_dict()
+        assert again.flatten() == report.flatten()
+
+
+def test_trusted_refuses_missing_fields() -> None:
+    from webinar_validate.report import ValidRow
+
+    with pytest.raises(TypeError):
+        ValidRow.trusted(rowNumber=2)
