@@ -78,6 +78,10 @@ class Context:
         """The cells as read."""
         return self.frame[column]
 
+    def prime_text(self, texts: dict[str, pd.Series]) -> None:
+        """Hand over columns already trimmed (same index as the frame), so none is trimmed twice."""
+        self._text.update(texts)
+
     def text(self, column: str) -> pd.Series:
         """The cells trimmed of surrounding white space (non-breaking spaces included)."""
         if column not in self._text:

@@ -166,14 +166,16 @@ def _validate_table(
         },
         index=pd.RangeIndex(len(table.rows)),
     )
+    # Trimmed once: for the blank-row test here and, for the rows kept, every check after it.
+    trimmed = {key: frame[key].str.strip() for key in header.keys}
     filled = np.zeros(len(frame), dtype=bool)
-    for key in header.keys:
-        filled |= (frame[key].str.strip() != "").to_numpy(dtype=bool)
+    for text in trimmed.values():
+        filled |= (text != "").to_numpy(dtype=bool)
     for index in table.extra_cells:
         filled[index] = True
     for index, _ in table.formulas_without_value:
         filled[index] = True
-    return _judge(table, header, frame, filled, contract)
+    return _judge(table, header, frame, filled, contract, trimmed)
 
 
 def _judge(
@@ -182,8 +184,10 @@ def _judge(
     frame: pd.DataFrame,
     filled: np.ndarray,
     contract: SessionContract,
+    trimmed: dict[str, pd.Series],
 ) -> DryRunReport:
-    data = frame[filled].copy()
+    every = bool(filled.all())
+    data = frame if every else frame[filled].copy()
     for name in contract.names:
         if name not in data.columns:
             data[name] = pd.array([""] * len(data), dtype="str")
@@ -194,6 +198,7 @@ def _judge(
         typed_dates={(i, header.keys[c]) for i, c in table.typed_dates},
         row_numbers=row_numbers,
     )
+    ctx.prime_text({key: text if every else text[filled] for key, text in trimmed.items()})
     ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
     errors = _run_schema(ctx, contract)
     position = {key: i for i, key in enumerate(header.keys)}
