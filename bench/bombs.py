@@ -2,9 +2,9 @@
 
 Each bomb is built in a temporary folder (with the builders of ``tests/make_hostile.py``) and
 checked by ``python -m webinar_validate --format json BOMB`` as a child process (of a small
-launcher, see LAUNCHER). For each it prints the exit status, the wall time and the child's peak
-resident memory (``ru_maxrss`` from ``os.wait4``), then the same measured by ``/usr/bin/time -v``
-when it is installed. Issue 3's bar:
+launcher, see make_hostile.LAUNCHER). For each it prints the exit status, the wall time and the
+child's peak resident memory (``ru_maxrss`` from ``os.wait4``), then the same measured by
+``/usr/bin/time -v`` when it is installed. Issue 3's bar:
 every bomb answered (exit 2, unreadable_file) in under 10 s and under 500 MiB.
 
 A clean sample file is measured first: most of each figure is Python, pandas and pandera
@@ -13,7 +13,6 @@ starting up, not the bomb.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -70,31 +69,11 @@ BOMBS: list[tuple[str, str, Callable[[], bytes]]] = [
 ]
 
 
-# A child's ru_maxrss also counts the address space it was forked from (the kernel keeps the
-# high-water mark of the memory it replaces at exec), so a child of a large process reports that
-# process's size. The CLI is therefore started by a small launcher, which reports its own
-# child's wall time and ru_maxrss (KiB) from os.wait4.
-LAUNCHER = """
-import json, os, subprocess, sys, time
-started = time.perf_counter()
-child = subprocess.Popen(sys.argv[1:], stdout=sys.stdout, stderr=subprocess.DEVNULL)
-_pid, status, usage = os.wait4(child.pid, 0)
-child.returncode = os.waitstatus_to_exitcode(status)
-figures = [child.returncode, time.perf_counter() - started, usage.ru_maxrss]
-print(json.dumps(figures), file=sys.stderr)
-"""
-
-
 def run_child(path: Path) -> tuple[int, float, float, str]:
     """(exit status, wall seconds, peak RSS in MiB, the report's error codes) of one CLI run."""
-    command = [sys.executable, "-m", "webinar_validate", "--format", "json", str(path)]
-    done = subprocess.run(
-        [sys.executable, "-c", LAUNCHER, *command], capture_output=True, text=True, check=True
-    )
-    status, seconds, kib = json.loads(done.stderr.splitlines()[-1])
-    report = json.loads(done.stdout)
+    status, seconds, mib, report = hostile.measure_cli(path)
     codes = ",".join(e["extensions"]["code"] for e in report["errors"]) or "-"
-    return status, seconds, kib / 1024, codes
+    return status, seconds, mib, codes
 
 
 def run_time_v(path: Path) -> tuple[float, float] | None:

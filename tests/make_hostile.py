@@ -21,6 +21,7 @@ about a thousand to one).
 from __future__ import annotations
 
 import io
+import json
 import random
 import shutil
 import struct
@@ -802,3 +803,32 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# A child's ru_maxrss also counts the address space it was forked from (the kernel keeps the
+# high-water mark of the memory it replaces at exec), so a child of a large process would report
+# that process's size. The CLI is therefore started by a small launcher, which reports its own
+# child's exit status, wall time and ru_maxrss (KiB) from os.wait4.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=sys.stdout, stderr=subprocess.DEVNULL)
+_pid, status, usage = os.wait4(child.pid, 0)
+child.returncode = os.waitstatus_to_exitcode(status)
+figures = [child.returncode, time.perf_counter() - started, usage.ru_maxrss]
+print(json.dumps(figures), file=sys.stderr)
+"""
+
+
+def measure_cli(path: Path, timeout: float | None = None) -> tuple[int, float, float, Any]:
+    """(exit status, wall seconds, peak RSS in MiB, JSON report) of ``webinar-validate`` on path."""
+    command = [sys.executable, "-m", "webinar_validate", "--format", "json", str(path)]
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    status, seconds, kib = json.loads(done.stderr.splitlines()[-1])
+    return status, seconds, kib / 1024, json.loads(done.stdout)

@@ -222,32 +222,6 @@ def test_a_header_16384_columns_wide_is_read(big_dir: Path) -> None:
 # --------------------------------------------------------------------------- the bombs
 
 
-# A child's ru_maxrss counts the address space it was forked from, so a child of this (large)
-# test process would report this process's size: the CLI is started by a small launcher instead,
-# which reports its child's wall time and ru_maxrss (KiB) from os.wait4.
-LAUNCHER = """
-import json, os, subprocess, sys, time
-started = time.perf_counter()
-child = subprocess.Popen(sys.argv[1:], stdout=sys.stdout, stderr=subprocess.DEVNULL)
-_pid, status, usage = os.wait4(child.pid, 0)
-child.returncode = os.waitstatus_to_exitcode(status)
-figures = [child.returncode, time.perf_counter() - started, usage.ru_maxrss]
-print(json.dumps(figures), file=sys.stderr)
-"""
-
-
-def _peak(path: Path) -> tuple[int, float, float, dict[str, Any]]:
-    """(exit status, seconds, peak RSS in MiB, report) of the CLI on ``path``, as a child."""
-    command = [sys.executable, "-m", "webinar_validate", "--format", "json", str(path)]
-    done = _launch([sys.executable, "-c", LAUNCHER, *command])
-    status, seconds, kib = json.loads(done.stderr.splitlines()[-1])
-    return status, seconds, kib / 1024, json.loads(done.stdout)
-
-
-def _launch(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "build",
@@ -265,7 +239,7 @@ def test_a_bomb_answers_in_seconds_and_little_memory(big_dir: Path, build: Any) 
     prints the figures; they are about 1.5 s and 130 MiB, most of it Python starting up)."""
     path = big_dir / "bomb.xlsx"
     path.write_bytes(build())
-    status, seconds, mib, report = _peak(path)
+    status, seconds, mib, report = hostile.measure_cli(path, timeout=120)
     assert status == 2
     assert [e["extensions"]["code"] for e in report["errors"]] == ["unreadable_file"]
     assert seconds < 10
