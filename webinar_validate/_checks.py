@@ -356,10 +356,14 @@ def _bad_integer_msg(ctx: Context, col: str, index: Any, value: str) -> str:
 
 
 def integers(ctx: Context, col: str) -> pd.Series:
-    """The whole numbers of a column as Python ints (None where blank or not whole)."""
-    text = ctx.text(col)
-    digits = text.where(text.str.fullmatch(WHOLE_NUMBER).fillna(False).astype(bool))
-    return per_value(digits, _to_int)
+    """The whole numbers of a column as Python ints (None where blank or not whole); once a run."""
+    key = f"integers:{col}"
+    if key not in ctx.memo:
+        text = ctx.text(col)
+        digits = text.where(text.str.fullmatch(WHOLE_NUMBER).fillna(False).astype(bool))
+        ctx.memo[key] = per_value(digits, _to_int)
+    values: pd.Series = ctx.memo[key]
+    return values
 
 
 def _to_int(text: object) -> int | None:
@@ -377,7 +381,7 @@ def _out_of_range(ctx: Context, col: str) -> pd.Series:
     too_big = ~_bad_integer(ctx, col) & ~ctx.blank(col) & values.isna()
     if minimum is None:
         return too_big
-    below = values.map(lambda v: v is not None and v == v and v < minimum)
+    below = per_value(values, lambda v: v is not None and v < minimum)
     return too_big | below.astype(bool)
 
 
