@@ -99,3 +99,19 @@ def test_trusted_refuses_missing_fields() -> None:
 
     with pytest.raises(TypeError):
         ValidRow.trusted(rowNumber=2)
+
+
+def test_raise_for_status_raises_the_file_level_error_with_every_problem(tmp_path: Path) -> None:
+    from webinar_validate import validate_file
+    from webinar_validate.errors import FileNotFound
+
+    path = tmp_path / "cols.csv"
+    path.write_text("title\nx\n", encoding="utf-8")
+    with pytest.raises(HeaderError) as caught:
+        validate_file(path).raise_for_status()
+    assert [p.code for p in caught.value.problems] == [Code.MISSING_COLUMN] * 5
+    with pytest.raises(FileNotFound):
+        validate_file(tmp_path / "nope.csv").raise_for_status()
+    good = Path(__file__).resolve().parents[1] / "sample_assets" / "sessions.csv"
+    report = validate_file(good)
+    assert report.raise_for_status() is report

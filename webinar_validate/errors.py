@@ -15,6 +15,7 @@ The tree::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from webinar_validate.codes import Code
 
@@ -78,3 +79,23 @@ class UsageError(WebinarValidateError):
     """The command, an output path or a schema file was used wrongly."""
 
     code = Code.USAGE
+
+
+def raise_problems(problems: tuple[Problem, ...]) -> NoReturn:
+    """Raise the exception class of the first problem's code, carrying every problem."""
+    kinds: tuple[type[WebinarValidateError], ...] = (
+        FileNotFound,
+        UnsupportedFormat,
+        UnreadableFile,
+        EmptyFile,
+        TooManyRows,
+        UsageError,
+    )
+    first = problems[0]
+    by_code = {kind.code: kind for kind in kinds}
+    header_codes = {Code.MISSING_COLUMN, Code.DUPLICATE_COLUMN, Code.UNKNOWN_COLUMN}
+    kind = (
+        HeaderError if first.code in header_codes else by_code.get(first.code, WebinarValidateError)
+    )
+    error = kind(first.message, problems=problems)
+    raise error

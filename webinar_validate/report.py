@@ -267,10 +267,10 @@ class DryRunReport(_Model):
 
     def raise_for_status(self) -> DryRunReport:
         """Raise the file-level error again when the file could not be judged; else return self."""
-        from webinar_validate.errors import WebinarValidateError
+        from webinar_validate.errors import Problem, raise_problems
 
         if self.errors:
-            raise WebinarValidateError(self.result.backgroundJob.errorMessage or "")
+            raise_problems(tuple(Problem(e.extensions.code, e.message) for e in self.errors))
         return self
 
 
