@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webinar_validate import _csv, reading
+from webinar_validate import _csv, _csv_arrow, reading
 from webinar_validate.errors import (
     EmptyFile,
     FileNotFound,
@@ -43,6 +43,11 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
     path = tmp_path / name
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     return path
+
+
+def careful_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn off the Arrow fast path: the test is about the careful parser's blocks."""
+    monkeypatch.setattr(_csv_arrow, "read_arrow", lambda *args: None)
 
 
 def places(table: Table) -> list[tuple[int, int | None, list[str]]]:
@@ -246,6 +251,7 @@ def test_a_10_mb_cell_is_read_whole(tmp_path: Path, quoted: bool) -> None:
 def test_lines_and_cells_past_the_cap_are_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, what: str
 ) -> None:
+    careful_only(monkeypatch)
     monkeypatch.setattr(_csv, "MAX_CELL_CHARS", 1000)
     monkeypatch.setattr(_csv, "_BLOCK", 64)
     with pytest.raises(UnreadableFile, match=rf"{what} over .*starting on line 2\)"):
@@ -256,11 +262,12 @@ def test_lines_and_cells_past_the_cap_are_unreadable(
 def test_quote_after_the_first_block_keeps_numbering(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    careful_only(monkeypatch)
     monkeypatch.setattr(_csv, "_BLOCK", 16)
     text = "h1,h2\r\n" + "".join(f"r{i},v\r\n" for i in range(10)) + '"q\r\nq",z\r\nlast,1\r\n'
     table = read_table(write(tmp_path, "s.csv", text))
     assert places(table)[-2:] == [(12, 12, ["q\r\nq", "z"]), (13, 14, ["last", "1"])]
-    assert table.row_numbers == list(range(2, 14))
+    assert list(table.row_numbers) == list(range(2, 14))
 
 
 # --------------------------------------------------------------------------- CSV encodings
@@ -409,13 +416,20 @@ def _ends_inside_quotes(text: str) -> bool:
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(body=st.lists(_ALPHABET, max_size=60).map("".join), block=st.integers(1, 9))
+@given(
+    body=st.lists(_ALPHABET, max_size=60).map("".join),
+    block=st.integers(1, 9),
+    arrow=st.booleans(),
+)
 def test_blocks_and_fast_path_agree_with_the_csv_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, block: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, block: int, arrow: bool
 ) -> None:
-    """Whatever the block size, records, row numbers and lines match one csv-module parse; a
-    file that ends inside a quoted value is refused."""
+    """Whatever the block size, and whether Arrow or the careful parser reads the file,
+    records, row numbers and lines match one csv-module parse; a file that ends inside a quoted
+    value is refused."""
     monkeypatch.setattr(_csv, "_BLOCK", block)
+    if not arrow:
+        careful_only(monkeypatch)
     text = "h1,h2,h3,h4\n" + body
     path = write(tmp_path, "p.csv", text.encode())
     if _ends_inside_quotes(text):

@@ -52,17 +52,24 @@ class Context:
         self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
         self.memo: dict[str, Any] = {}
         self._lookups: dict[int, tuple[pd.Series, dict[Any, Any] | None, int]] = {}
+        self._focus: list[Any] | None = None
         self._once: dict[tuple[Any, ...], Any] = {}
         self.rules: dict[str, tuple[Rule, ...]] = {}
         self._text: dict[str, pd.Series] = {}
         self._fails: dict[tuple[str, int], pd.Series] = {}
         self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
 
+    def focus(self, indexes: list[Any]) -> None:
+        """Name the rows messages will be built for: look-ups take only their cells."""
+        self._focus = indexes
+
     def at(self, series: pd.Series, index: Any) -> Any:
         """One cell of a Series this run made, for a message.
 
-        Messages are built per failing cell; after a few look-ups into the same Series it is
-        turned into a dict once, so a million failing cells cost a million dict look-ups.
+        Messages are built per failing cell; after a few look-ups into the same Series the
+        cells of every failing row (see :meth:`focus`) are taken out at once into a dict, so a
+        million failing cells cost a million dict look-ups, and a column is never turned into
+        a million Python objects for a few thousand messages.
         """
         key = id(series)
         hit = self._lookups.get(key)
@@ -70,9 +77,20 @@ class Context:
             hit = (series, None, 0)
         kept, table, uses = hit
         if table is None and uses >= _DIRECT_LOOKUPS:
-            table = dict(zip(series.index.tolist(), series.tolist(), strict=True))
+            table = self._cells(series)
         self._lookups[key] = (kept, table, uses + 1)
-        return table[index] if table is not None else at(series, index)
+        if table is not None and index in table:
+            return table[index]
+        return at(series, index)
+
+    def _cells(self, series: pd.Series) -> dict[Any, Any]:
+        wanted = self._focus
+        if wanted is None:
+            picked = series
+        else:
+            where = series.index.get_indexer(pd.Index(wanted))
+            picked = series.iloc[where[where >= 0]]
+        return dict(zip(picked.index.tolist(), picked.tolist(), strict=True))
 
     def raw(self, column: str) -> pd.Series:
         """The cells as read."""
@@ -117,11 +135,11 @@ class Context:
         """(UTC instants where the cell has an offset and is a real date, naive local times)."""
         if column not in self._instants:
             text = self.text(column)
-            aware = text.where(text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool))
-            naive = text.where(text.str.fullmatch(ISO_WITHOUT_OFFSET).fillna(False).astype(bool))
+            aware = text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool)
+            naive = text.str.fullmatch(ISO_WITHOUT_OFFSET).fillna(False).astype(bool)
             self._instants[column] = (
-                pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce"),
-                pd.to_datetime(naive, format="ISO8601", errors="coerce"),
+                parse_instants(text, aware, utc=True),
+                parse_instants(text, naive, utc=False),
             )
         return self._instants[column]
 
@@ -148,6 +166,37 @@ class Context:
         return self._once[key]
 
 
+_PARSE_BLOCK = 1 << 16
+
+
+def parse_instants(text: pd.Series, keep: pd.Series, *, utc: bool) -> pd.Series:
+    """``pd.to_datetime(text.where(keep), format="ISO8601", utc=utc, errors="coerce")``, in
+    microseconds, by Arrow's C parser (~7x faster); a block with a value Arrow refuses (an
+    impossible date such as 30 February) is parsed by pandas instead, so the result is the same.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(text.array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = pc.if_else(pa.array(keep.to_numpy(dtype=bool)), values, pa.scalar(None, values.type))
+    unit = pa.timestamp("us", tz="UTC" if utc else None)
+    out = np.empty(len(values), dtype="datetime64[us]")
+    for start in range(0, len(values), _PARSE_BLOCK):
+        part = values.slice(start, _PARSE_BLOCK)
+        try:
+            parsed = pc.cast(part, unit).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            some = pd.Series(part.to_pylist(), dtype=object)
+            found = pd.to_datetime(some, format="ISO8601", utc=utc, errors="coerce")
+            parsed = (found.dt.tz_convert(None) if utc else found).to_numpy()
+        out[start : start + len(part)] = parsed.astype("datetime64[us]")
+    result: Any = pd.Series(out, index=text.index)
+    instants: pd.Series = result.dt.tz_localize("UTC") if utc else result
+    return instants
+
+
 def at(series: pd.Series, index: Any) -> Any:
     """One cell of a Series, untyped (pandas-stubs types ``.at`` as a union of every scalar)."""
     value: Any = series.at[index]
@@ -171,7 +220,37 @@ def _q(value: str) -> str:
 
 
 def _control(ctx: Context, col: str) -> pd.Series:
-    return ctx.raw(col).str.contains(CONTROL, regex=True)
+    raw = ctx.raw(col)
+    if not _may_hold_control(raw):
+        return pd.Series(False, index=raw.index)
+    return raw.str.contains(CONTROL, regex=True)
+
+
+def _may_hold_control(raw: pd.Series) -> bool:
+    """False when no cell's UTF-8 bytes can hold a control character: a few C-speed passes over
+    the column's byte buffers, ~30x cheaper than the regular expression on every cell.
+
+    A C0 control is a byte below 0x20 (tab and line breaks too: then the regex decides); DEL is
+    0x7F; a C1 control starts with 0xC2 (as do NBSP and the degree sign: the regex decides).
+    """
+    array = raw.array
+    if not hasattr(array, "__arrow_array__"):
+        return True
+    import pyarrow as pa
+
+    chunks = pa.array(array)
+    for chunk in getattr(chunks, "chunks", [chunks]):
+        if chunk.type not in (pa.string(), pa.large_string()):
+            return True
+        data = chunk.buffers()[2]  # None when every value is empty
+        if data is None or not data.size:
+            continue
+        if np.frombuffer(data, dtype=np.uint8).min() < 0x20:
+            return True
+        text = data.to_pybytes()
+        if b"\x7f" in text or b"\xc2" in text:
+            return True
+    return False
 
 
 def _control_msg(ctx: Context, col: str, index: Any, value: str) -> str:
@@ -183,7 +262,7 @@ _CONTROL_SET = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(12
 
 
 def _injection(ctx: Context, col: str) -> pd.Series:
-    return ctx.raw(col).str.contains(INJECTION_START, regex=True)
+    return ctx.raw(col).str.match(INJECTION_START, na=False)
 
 
 def _injection_msg(ctx: Context, col: str, index: Any, value: str) -> str:
@@ -356,12 +435,14 @@ def _bad_integer_msg(ctx: Context, col: str, index: Any, value: str) -> str:
 
 
 def integers(ctx: Context, col: str) -> pd.Series:
-    """The whole numbers of a column as Python ints (None where blank or not whole); once a run."""
+    """The whole numbers of a column (Int64, NA where blank or not whole); once a run."""
     key = f"integers:{col}"
     if key not in ctx.memo:
         text = ctx.text(col)
         digits = text.where(text.str.fullmatch(WHOLE_NUMBER).fillna(False).astype(bool))
-        ctx.memo[key] = per_value(digits, _to_int)
+        codes, uniques = pd.factorize(digits, use_na_sentinel=True)
+        known = pd.array([*(_to_int(value) for value in uniques), None], dtype="Int64")
+        ctx.memo[key] = pd.Series(known[codes], index=text.index)  # code -1: the None
     values: pd.Series = ctx.memo[key]
     return values
 
@@ -381,8 +462,8 @@ def _out_of_range(ctx: Context, col: str) -> pd.Series:
     too_big = ~_bad_integer(ctx, col) & ~ctx.blank(col) & values.isna()
     if minimum is None:
         return too_big
-    below = per_value(values, lambda v: v is not None and v < minimum)
-    return too_big | below.astype(bool)
+    below = (values < minimum).fillna(False).astype(bool)
+    return too_big | below
 
 
 def _out_of_range_msg(ctx: Context, col: str, index: Any, value: str) -> str:

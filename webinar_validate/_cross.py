@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from webinar_validate._checks import BOOLEANS, Context
@@ -80,7 +81,8 @@ def _join_url_required_msg(ctx: Context, col: str, index: Any, value: str) -> st
 
 
 def _waitlist(ctx: Context, col: str) -> pd.Series:
-    on = ctx.valid(col) & (ctx.text(col).str.lower().map(BOOLEANS) == True)  # noqa: E712 - elementwise
+    yes = [word for word, value in BOOLEANS.items() if value]
+    on = ctx.valid(col) & ctx.text(col).str.lower().isin(yes)
     return on & ctx.blank(Col.SEATS_LIMIT)
 
 
@@ -121,18 +123,30 @@ def _key(ctx: Context, col: str) -> pd.Series:
 
 
 def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> pd.Series:
-    """True where ``keys`` repeats an earlier eligible row's; remembers the first row of each."""
-    keys = keys[eligible]
-    repeated = keys.duplicated(keep="first")
-    first = keys[~repeated]
-    ctx.memo[name] = dict(zip(first.to_numpy(), first.index, strict=True))
-    ctx.memo[name + ":keys"] = keys
-    return repeated.reindex(ctx.frame.index, fill_value=False)
+    """True where ``keys`` repeats an earlier eligible row's; remembers that first row's number."""
+    mask = eligible.to_numpy(dtype=bool)
+    positions = np.flatnonzero(mask)
+    codes, _ = pd.factorize(keys[eligible], use_na_sentinel=False)
+    codes = np.asarray(codes, dtype=np.int64)
+    # factorize numbers keys in order of first appearance: a key is new where its code passes
+    # every code before it.
+    seen = np.maximum.accumulate(codes)
+    new = np.ones(len(codes), dtype=bool)
+    new[1:] = codes[1:] > seen[:-1]
+    first = np.empty(int(seen[-1]) + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[new]] = positions[new]
+    firsts = first[codes]
+    repeated = np.zeros(len(mask), dtype=bool)
+    repeated[positions] = firsts != positions
+    numbers = ctx.row_numbers.to_numpy()[ctx.frame.index.to_numpy()]
+    first_numbers = np.zeros(len(mask), dtype=np.int64)
+    first_numbers[positions] = numbers[firsts]
+    ctx.memo[name] = pd.Series(first_numbers, index=ctx.frame.index)
+    return pd.Series(repeated, index=ctx.frame.index)
 
 
 def _first_row(ctx: Context, name: str, index: Any) -> int:
-    key = ctx.at(ctx.memo[name + ":keys"], index)
-    return int(ctx.at(ctx.row_numbers, ctx.memo[name][key]))
+    return int(ctx.at(ctx.memo[name], index))
 
 
 def _duplicate_value(ctx: Context, col: str) -> pd.Series:
@@ -151,15 +165,12 @@ def _duplicate_session(ctx: Context, col: str) -> pd.Series:
         title_ok = ctx.valid(Col.TITLE) | ctx.blank(Col.TITLE)
         title = ctx.text(Col.TITLE)
     eligible = ctx.valid(Col.COURSE_GROUP_ID) & ctx.valid(col) & title_ok
-    parts = pd.DataFrame(
-        {
-            "group": _key(ctx, Col.COURSE_GROUP_ID).str.lower(),
-            "start": _instant(ctx, col),
-            "title": title,
-        }
-    )
-    keys = parts.groupby(list(parts.columns), sort=False, dropna=False).ngroup()
-    return _repeats(ctx, "dup:session", keys, eligible)
+    keys = np.zeros(len(eligible), dtype=np.int64)
+    for part in (_key(ctx, Col.COURSE_GROUP_ID).str.lower(), _instant(ctx, col), title):
+        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        # combined codes stay below rows * rows: no overflow for any sheet size
+        keys = pd.factorize(keys * (len(uniques) + 1) + codes)[0]
+    return _repeats(ctx, "dup:session", pd.Series(keys, index=ctx.frame.index), eligible)
 
 
 def _duplicate_session_msg(ctx: Context, col: str, index: Any, value: str) -> str:

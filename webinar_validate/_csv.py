@@ -74,6 +74,15 @@ def read_csv(source: str, stream: BinaryIO, head: bytes, max_rows: int) -> Table
         encoding, fallback = "utf-16", False
     else:
         encoding, fallback = "utf-8", True
+    if encoding != "utf-16":
+        delimiter = _sniff_delimiter(head.decode("utf-8", "replace"), complete=False)
+        if delimiter is not None:
+            from webinar_validate._csv_arrow import read_arrow
+
+            table = read_arrow(source, stream, head, delimiter, max_rows, MAX_CELL_CHARS)
+            if table is not None:
+                return table
+            stream.seek(0)
     try:
         return _read(source, stream, encoding, max_rows)
     except _Undecodable as exc:
@@ -127,6 +136,14 @@ def _read(source: str, stream: BinaryIO, encoding: str, max_rows: int) -> Table:
     sink = _Sink(source, delimiter, max_rows)
     _parse(source, chain([first], chunks), sink)
     return sink.table()
+
+
+def parse_records(text: str, delimiter: str) -> list[list[str]]:
+    """The header and records of ``text`` as the careful parser reads them (errors raised)."""
+    sink = _Sink("<text>", delimiter, 0)
+    _parse("<text>", iter([text]), sink)
+    table = sink.table()
+    return [table.header, *table.rows]
 
 
 def _sniff_delimiter(text: str, *, complete: bool) -> str | None:

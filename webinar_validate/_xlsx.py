@@ -1,11 +1,12 @@
-"""XLSX -> Table: one streaming pass over the sheet's XML, then calamine, then typed cells as text.
+"""XLSX -> Table: a streaming pass over the sheet's XML, then calamine, then columns of text.
 
 python-calamine reads a whole worksheet into memory and allocates the rectangle from A1 to the
 last used cell densely (cells at A1 and XFD1048576 abort the process). So before it loads a
-sheet, ``_xlsx_scan.prescan`` streams the sheet's XML once: it counts non-blank rows and stops with
-TooManyRows past the limit (a huge sheet costs no more than its first rows), measures the used
-range, and notes what calamine does not say: formula cells without a saved value, and error cells
-(``#N/A``), which calamine reads as empty. The zip-level guards run before this, in reading.py.
+sheet, ``_xlsx_scan.prescan`` streams the sheet's XML once: it stops with TooManyRows past the
+limit (a huge sheet costs no more than its first rows), bounds the used range, and notes what
+calamine does not say: formula cells without a saved value, and error cells (``#N/A``), which
+calamine reads as empty. The zip-level guards run before this, in reading.py. The Table is built
+column by column from calamine's rows.
 """
 
 from __future__ import annotations
@@ -16,16 +17,22 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import IO, TYPE_CHECKING, Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 import python_calamine
 
 from webinar_validate._csv import too_many_rows
-from webinar_validate._xlsx_scan import Scan, SharedBlanks, prescan
+from webinar_validate._xlsx_scan import Scan, prescan, unescape_x
 from webinar_validate._xml_guard import XML_SUFFIXES, check_prolog
 from webinar_validate.errors import EmptyFile, UnreadableFile, UsageError
 from webinar_validate.table import Table, cell_ref
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 MAX_CELLS = 1 << 23
 """Largest A1-to-last-cell rectangle handed to calamine (about 256 MiB of its cells)."""
@@ -55,7 +62,8 @@ def damaged(source: str, exc: BaseException) -> UnreadableFile:
 
 
 _Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
-_PLAIN = frozenset({str, float, int, bool})
+_NUMBERS = frozenset({bool, int, float})
+_DATES = frozenset({dt.date, dt.datetime, dt.time})
 
 
 def read_xlsx(
@@ -70,8 +78,8 @@ def read_xlsx(
         for name in {chosen.part, shared_strings or chosen.part}:
             if not name.lower().endswith(XML_SUFFIXES):  # those were checked with the zip
                 check_prolog(source, zf, zf.getinfo(name))
-        with zf.open(chosen.part) as part:
-            scan = prescan(source, part, SharedBlanks(zf, shared_strings), max_rows)
+        open_part = partial(zf.open, chosen.part)
+        scan = prescan(source, open_part, SharedBlanks(zf, shared_strings), max_rows, MAX_CELLS)
         if (scan.last_row + 1) * (scan.last_column + 1) > MAX_CELLS:
             corner = cell_ref(None, scan.last_row, scan.last_column)
             raise UnreadableFile(
@@ -96,6 +104,64 @@ def _read_small(source: str, zf: zipfile.ZipFile, name: str) -> bytes:
     if zf.getinfo(name).file_size > _SMALL_PART_CAP:
         raise UnreadableFile(f"{source} has an implausibly large {name}; save it again from Excel.")
     return zf.read(name)
+
+
+class SharedBlanks:
+    """Which shared strings are blank, parsed lazily and only as far as asked."""
+
+    def __init__(self, zf: zipfile.ZipFile, part: str | None) -> None:
+        self._zf, self._part = zf, part
+        self._stream: IO[bytes] | None = None
+        self._done = part is None
+        self._count = 0
+        self._blank: set[int] = set()
+        self._texts: list[str] = []
+        self._in_text = False
+        self._phonetic = 0
+        self._parser = expat.ParserCreate(namespace_separator="}")
+        self._parser.buffer_text = True
+        self._parser.StartElementHandler = self._start
+        self._parser.EndElementHandler = self._end
+        self._parser.CharacterDataHandler = self._data
+
+    def is_blank(self, index: int) -> bool:
+        while index >= self._count and not self._done:
+            self._advance()
+        return index in self._blank
+
+    def _advance(self) -> None:
+        if self._stream is None:
+            assert self._part is not None
+            self._stream = self._zf.open(self._part)
+        chunk = self._stream.read(1 << 20)
+        self._parser.Parse(chunk, not chunk)
+        if not chunk:
+            self._done = True
+            self._stream.close()
+
+    def _start(self, name: str, attributes: object) -> None:
+        local = name.rpartition("}")[2]
+        if local == "si":
+            self._texts = []
+        elif local == "rPh":
+            self._phonetic += 1
+        elif local == "t" and not self._phonetic:
+            self._in_text = True
+
+    def _end(self, name: str) -> None:
+        local = name.rpartition("}")[2]
+        if local == "t":
+            self._in_text = False
+        elif local == "rPh":
+            self._phonetic -= 1
+        elif local == "si":
+            if not unescape_x("".join(self._texts)).strip():
+                self._blank.add(self._count)
+            self._count += 1
+
+    def _data(self, text: str) -> None:
+        if self._in_text:
+            self._texts.append(text)
 
 
 def _local(name: str) -> str:
@@ -161,64 +227,104 @@ def _choose(source: str, sheets: list[_Sheet], requested: str | None) -> _Sheet:
 
 
 def _build(source: str, sheet: str, raw: list[list[_Cell]], scan: Scan, limit: int) -> Table:
-    header: list[str] | None = None
-    header_row = 0
-    rows: list[list[str]] = []
-    row_numbers: list[int] = []
-    extra_cells: dict[int, int] = {}
-    typed_dates: set[tuple[int, int]] = set()
-    nonblank = 0
-    width = 0
+    """The Table from calamine's rows (emptied on the way), column by column."""
     # calamine's rows end at its last value: reach the rows that only hold formulas without a
     # value or error cells too, so that they are reported rather than lost.
     last = max(max((row for row, _ in scan.formulas), default=0), max(scan.errors, default=0))
-    raw = raw + [[] for _ in range(last - len(raw))]
+    raw.extend([] for _ in range(last - len(raw)))
+    for row_number, errors in scan.errors.items():
+        values = raw[row_number - 1] if 0 < row_number <= len(raw) else []
+        for column, text in errors:
+            if column < len(values) and values[column] == "":
+                values[column] = text
+    header: list[str] | None = None
+    header_row = 0
     for position, values in enumerate(raw):
-        row_number = position + 1
-        texts, dated = _texts(values)
-        for column, text in scan.errors.get(row_number, ()):
-            if column < len(texts) and not texts[column]:
-                texts[column] = text
-        blank = not "".join(texts).strip()
-        if header is None:
-            if not blank:
-                while texts and not texts[-1].strip():
-                    texts.pop()
-                header, header_row, width = texts, row_number, len(texts)
-            continue
-        index = len(rows)
-        if not blank:
-            nonblank += 1
-            if limit and nonblank > limit:
-                raise too_many_rows(source, limit)
-        if len(texts) > width:
-            extra = next((c for c in range(width, len(texts)) if texts[c].strip()), None)
-            if extra is not None:
-                extra_cells[index] = extra
-            del texts[width:]
-        elif len(texts) < width:
-            texts.extend([""] * (width - len(texts)))
-        typed_dates.update((index, column) for column in dated if column < width)
-        rows.append(texts)
-        row_numbers.append(row_number)
+        texts = [value if type(value) is str else _text(value) for value in values]
+        if "".join(texts).strip():
+            while texts and not texts[-1].strip():
+                texts.pop()
+            header, header_row = texts, position + 1
+            break
     if header is None:
         raise EmptyFile(f"{source} has no header row (sheet {sheet!r} is empty).")
+    del raw[:header_row]
+    count, width = len(raw), len(header)
+    if limit and count > limit and sum(map(_filled, raw)) > limit:
+        raise too_many_rows(source, limit)
+    import numpy as np  # here: numpy and pyarrow cost start-up time; only a workbook needs them
+
+    full = max(map(len, raw), default=0)
+    for values in raw:
+        if len(values) < full:  # only the rows added above are short
+            values.extend([""] * (full - len(values)))
+    grid = np.array(raw, dtype=object).reshape(count, full)  # one C pass, no per-cell Python
+    raw.clear()
+    extra_cells: dict[int, int] = {}
+    for column in range(width, full):
+        for index in np.flatnonzero(grid[:, column] != "").tolist():
+            value = grid[index, column]
+            if type(value) is not str or value.strip():
+                extra_cells.setdefault(index, column)
+    typed_dates: set[tuple[int, int]] = set()
+    columns = []
+    for column in range(width):
+        if column < full:
+            columns.append(_column_text(grid[:, column], column, typed_dates))
+            grid[:, column] = None  # let the cells go as their text is made: memory stays flat
+        else:
+            columns.append(_column_text(np.full(count, "", dtype=object), column, typed_dates))
     formulas = {
         (row - header_row - 1, column)
         for row, column in scan.formulas
-        if row > header_row and column < width and row - header_row - 1 < len(rows)
+        if row > header_row and column < width and row - header_row - 1 < count
     }
     return Table(
         source=source,
         sheet=sheet,
         header=header,
         header_row_number=header_row,
-        rows=rows,
-        row_numbers=row_numbers,
-        extra_cells=extra_cells,
+        columns=columns,
+        row_numbers=list(range(header_row + 1, header_row + 1 + count)),
+        extra_cells=dict(sorted(extra_cells.items())),
         typed_dates=typed_dates,
         formulas_without_value=formulas,
     )
+
+
+def _filled(values: list[_Cell]) -> bool:
+    """Whether a row has a non-blank cell (typed cells are never blank)."""
+    return any(type(value) is not str or value.strip() for value in values)
+
+
+def _column_text(
+    cells: npt.NDArray[np.object_], column: int, typed_dates: set[tuple[int, int]]
+) -> Any:
+    """A column of cells as an Arrow string array, noting its cells typed as dates or times."""
+    import pyarrow as pa
+
+    # malloc reuses the memory calamine freed; pyarrow's default pool would add twice as much
+    pool = pa.system_memory_pool()
+    try:
+        array = pa.array(cells, type=pa.large_string(), memory_pool=pool)
+        if not array.null_count:
+            return array
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass  # typed cells: numbers, dates, booleans
+    values: list[_Cell] = cells.tolist()
+    kinds = set(map(type, values))
+    if kinds & _DATES:
+        typed_dates.update(
+            (index, column)
+            for index, value in enumerate(values)
+            if isinstance(value, dt.date | dt.time)
+        )
+    if len(kinds & _NUMBERS) < 2:  # no equal keys of different text (1 == 1.0 == True)
+        text = {value: value if type(value) is str else _text(value) for value in set(values)}
+        texts = list(map(text.__getitem__, values))
+    else:
+        texts = [value if type(value) is str else _text(value) for value in values]
+    return pa.array(texts, type=pa.large_string(), memory_pool=pool)
 
 
 def _load(source: str, path: str, sheet: str) -> list[list[_Cell]]:
@@ -241,25 +347,6 @@ def _load(source: str, path: str, sheet: str) -> list[list[_Cell]]:
             raise
         raise damaged(source, exc) from None
     return rows
-
-
-def _texts(values: list[_Cell]) -> tuple[list[str], list[int]]:
-    """Cells as text by meaning, and the columns that the workbook typed as a date or time."""
-    kinds = set(map(type, values))
-    if kinds <= _PLAIN:
-        return [
-            v if type(v) is str else _number(v) if type(v) is float else _text(v) for v in values
-        ], []
-    texts: list[str] = []
-    dated: list[int] = []
-    for column, value in enumerate(values):
-        if type(value) is str:
-            texts.append(value)
-            continue
-        texts.append(_text(value))
-        if isinstance(value, dt.date | dt.time):
-            dated.append(column)
-    return texts, dated
 
 
 def _text(value: _Cell) -> str:

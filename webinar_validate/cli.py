@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -116,10 +115,17 @@ def _text_report(report: DryRunReport, out: TextIO, err: TextIO) -> None:
     )
 
 
-def _json_text(reports: list[DryRunReport]) -> str:
+def _write_json(reports: list[DryRunReport], out: TextIO) -> None:
+    """One report object, or an array of them, written piece by piece (rows are streamed)."""
     if len(reports) == 1:
-        return reports[0].to_json()
-    return json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False)
+        out.writelines(reports[0].iter_json())
+    else:
+        out.write("[")
+        for n, report in enumerate(reports):
+            out.write(",\n" if n else "\n")
+            out.writelines(report.iter_json())
+        out.write("\n]")
+    out.write("\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Everything was excluded: answered without importing pandas or pandera.
         print("webinar-validate: no files to check", file=sys.stderr)
     if args.format == "json":
-        print(_json_text(reports))
+        _write_json(reports, sys.stdout)
     elif args.format == "github":
         from webinar_validate._github import github_report
 
@@ -183,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _text_report(report, sys.stdout, sys.stderr)
     if args.output:
         try:
-            Path(args.output).write_text(_json_text(reports) + "\n", encoding="utf-8")
+            with open(args.output, "w", encoding="utf-8") as stream:
+                _write_json(reports, stream)
         except OSError as exc:
             print(f"webinar-validate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return 2

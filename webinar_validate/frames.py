@@ -1,18 +1,21 @@
 """DataFrames at the library's edges: a pandas or polars frame in, valid and invalid rows out.
 
-polars is optional: a polars frame is recognised by its type's module and read row by row through
-its own API, so this module never imports polars (nor needs pyarrow to convert one).
+polars is optional: a polars frame is recognised by its type's module and read column by
+column through its own API, so this module never imports polars. Text columns become Arrow
+arrays whole; only typed columns are converted cell by cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from webinar_validate.contract import Kind, SessionContract
+from webinar_validate.report import ValidRows
 from webinar_validate.table import Table, cell_text
 
 if TYPE_CHECKING:
@@ -40,35 +43,59 @@ def table_from_frame(
     else they count from 2, as if the frame were a sheet with its header in row 1.
     """
     if is_polars(frame):
-        header, records, numbers = _polars_parts(frame, row_numbers)
+        header, columns, numbers, count = _polars_parts(frame, row_numbers)
     elif isinstance(frame, pd.DataFrame):
-        header, records, numbers = _pandas_parts(frame, row_numbers)
+        header, columns, numbers, count = _pandas_parts(frame, row_numbers)
     else:
         raise TypeError(f"expected a pandas or polars DataFrame, not {type(frame).__name__}")
-    rows: list[list[str]] = []
+    arrays: list[Any] = []
     typed: set[tuple[int, int]] = set()
-    for i, record in enumerate(records):
-        row: list[str] = []
-        for j, value in enumerate(record):
-            text, is_date = _cell(value)
-            if is_date:
-                typed.add((i, j))
-            row.append(text)
-        rows.append(row)
-    if numbers is None:
-        numbers = list(range(2, len(rows) + 2))
+    for j, values in enumerate(columns):
+        text = _text_column(values)
+        if text is None:  # typed cells: each one as the text it means
+            cells: list[str] = []
+            for i, value in enumerate(values):
+                cell, is_date = _cell(value)
+                if is_date:
+                    typed.add((i, j))
+                cells.append(cell)
+            text = pa.array(cells, type=pa.large_string())
+        arrays.append(text)
     return Table(
         source=source,
         sheet=None,
         header=header,
-        header_row_number=min(numbers, default=2) - 1,
-        rows=rows,
-        row_numbers=numbers,
+        header_row_number=min(numbers, default=2) - 1 if numbers is not None else 1,
+        columns=arrays,
+        row_numbers=numbers if numbers is not None else range(2, count + 2),
         typed_dates=typed,
     )
 
 
-_Parts = tuple[list[str], Iterable[Sequence[Any]], list[int] | None]
+def _text_column(values: Any) -> Any:
+    """A column whose cells are all text (or missing) as one Arrow array, else None."""
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.StringDtype):
+            array = pa.array(values.array)
+        elif values.dtype == object:
+            values = values.to_numpy(dtype=object)
+            try:
+                array = pa.array(values, type=pa.large_string(), from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return None
+        else:
+            return None
+    else:
+        try:
+            array = pa.array(values, type=pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string()).fill_null("")
+
+
+_Parts = tuple[list[str], list[Any], list[int] | None, int]
 
 
 def _pandas_parts(frame: pd.DataFrame, row_numbers: str | None) -> _Parts:
@@ -80,7 +107,8 @@ def _pandas_parts(frame: pd.DataFrame, row_numbers: str | None) -> _Parts:
         numbers = [int(n) for n in frame[row_numbers]]
         data = frame.drop(columns=[row_numbers])
     header = [str(name) for name in data.columns]
-    return header, data.itertuples(index=False, name=None), numbers
+    columns = [data.iloc[:, j] for j in range(data.shape[1])]
+    return header, columns, numbers, len(data)
 
 
 def _polars_parts(frame: Any, row_numbers: str | None) -> _Parts:
@@ -92,7 +120,8 @@ def _polars_parts(frame: Any, row_numbers: str | None) -> _Parts:
     if row_numbers is not None:
         numbers = [int(n) for n in frame.get_column(row_numbers).to_list()]
         frame = frame.drop(row_numbers)
-    return [str(name) for name in frame.columns], frame.iter_rows(), numbers
+    columns = [series.to_list() for series in frame.get_columns()]
+    return [str(name) for name in frame.columns], columns, numbers, frame.height
 
 
 def _cell(value: Any) -> tuple[str, bool]:
@@ -116,20 +145,41 @@ def _is_na(value: Any) -> bool:
 
 def _columns(report: DryRunReport, contract: SessionContract) -> list[str]:
     """The frame's columns: those of the rows, else (no rows at all) the contract's."""
+    lazy = _lazy(report)
+    if lazy is not None and len(lazy[0]):
+        return list(lazy[1])
     for rows in (report.valid_rows, report.invalid_rows):
         if rows:
             return list(rows[0].values)
     return list(contract.names) if report.judged else []
 
 
+def _lazy(report: DryRunReport) -> tuple[Sequence[int], dict[str, Any]] | None:
+    rows = report.valid_rows
+    return rows.columns() if isinstance(rows, ValidRows) else None
+
+
 def valid_frame(report: DryRunReport, contract: SessionContract | None = None) -> pd.DataFrame:
-    """The valid rows' normalised values, typed by column, indexed by rowNumber."""
+    """The valid rows' normalised values, typed by column, indexed by rowNumber.
+
+    Built from the report's columns when its rows were never made into objects.
+    """
     contract = contract or SessionContract.DEFAULT
     columns = _columns(report, contract)
-    frame = pd.DataFrame.from_records(
-        [[row.values.get(name) for name in columns] for row in report.valid_rows],
-        columns=columns,
-    )
+    lazy = _lazy(report)
+    if lazy is not None:
+        numbers, arrays = lazy
+        frame = pd.DataFrame(
+            {name: pd.Series(arrays[name].to_pylist(), dtype=object) for name in columns},
+            columns=columns,
+        )
+        row_numbers = [int(n) for n in numbers]
+    else:
+        frame = pd.DataFrame.from_records(
+            [[row.values.get(name) for name in columns] for row in report.valid_rows],
+            columns=columns,
+        )
+        row_numbers = [row.rowNumber for row in report.valid_rows]
     for name in columns:
         spec = contract.column(name)
         kind = spec.kind if spec is not None else Kind.TEXT
@@ -138,7 +188,7 @@ def valid_frame(report: DryRunReport, contract: SessionContract | None = None) -
             frame[name] = pd.to_datetime(frame[name], format="ISO8601", utc=True).astype(dtype)
         else:
             frame[name] = frame[name].astype(dtype)
-    frame.index = pd.Index([row.rowNumber for row in report.valid_rows], name="rowNumber")
+    frame.index = pd.Index(row_numbers, name="rowNumber")
     return frame
 
 

@@ -9,11 +9,18 @@ JSON parses as the wire model too. Nothing here knows pandas; ``valid_frame()`` 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+)
 
 from webinar_validate.codes import Code
 
@@ -122,6 +129,114 @@ class ValidRow(_Model):
     values: dict[str, Any]
 
 
+RowColumns = dict[str, Any]
+"""Normalised values column-wise: column name -> an Arrow array, one value per valid row."""
+
+
+def _building(name: str) -> Any:
+    method = getattr(list, name)
+
+    def wrapper(self: ValidRows, *args: Any, **kwargs: Any) -> Any:
+        self.build()
+        return method(self, *args, **kwargs)
+
+    wrapper.__name__ = name
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+class ValidRows(list[ValidRow]):
+    """``validRows``, kept column-wise until a row object is asked for.
+
+    A million valid rows as objects cost gigabytes and seconds; a report that is only counted,
+    written as JSON (from the columns) or turned into a DataFrame never builds them. Any list
+    operation builds them all, once, and then this is a plain list of ValidRow.
+    """
+
+    def __init__(
+        self, row_numbers: Sequence[int], columns: Callable[[], RowColumns] | None = None
+    ) -> None:
+        super().__init__()
+        self._numbers = row_numbers
+        self._make = columns
+        self._columns: RowColumns | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True while the rows are still only columns."""
+        return self._make is not None
+
+    def columns(self) -> tuple[Sequence[int], RowColumns] | None:
+        """(row numbers, normalised columns) while pending, else None (use the rows)."""
+        if self._make is None:
+            return None
+        if self._columns is None:
+            self._columns = self._make()
+        return self._numbers, self._columns
+
+    def build(self) -> None:
+        """Turn the columns into ValidRow objects (once)."""
+        parts = self.columns()
+        if parts is None:
+            return
+        numbers = [int(n) for n in parts[0]]
+        columns = parts[1]
+        keys = list(columns)
+        lists = [columns[key].to_pylist() for key in keys]
+        self._make, self._columns = None, None
+        rows = (
+            zip(numbers, zip(*lists, strict=True), strict=True)
+            if lists
+            else ((number, ()) for number in numbers)
+        )
+        list.extend(
+            self,
+            (
+                ValidRow.trusted(rowNumber=number, values=dict(zip(keys, values, strict=True)))
+                for number, values in rows
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self._numbers) if self._make is not None else list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        if self._make is not None:
+            return f"<ValidRows: {len(self)} rows, not built yet>"
+        return list.__repr__(self)
+
+    def __reduce__(self) -> Any:
+        self.build()
+        return (list, (list(iter(self)),))
+
+    __iter__ = _building("__iter__")
+    __getitem__ = _building("__getitem__")
+    __contains__ = _building("__contains__")
+    __eq__ = _building("__eq__")
+    __ne__ = _building("__ne__")
+    __reversed__ = _building("__reversed__")
+    __add__ = _building("__add__")
+    __iadd__ = _building("__iadd__")
+    __mul__ = _building("__mul__")
+    __setitem__ = _building("__setitem__")
+    __delitem__ = _building("__delitem__")
+    append = _building("append")
+    extend = _building("extend")
+    insert = _building("insert")
+    pop = _building("pop")
+    remove = _building("remove")
+    clear = _building("clear")
+    sort = _building("sort")
+    reverse = _building("reverse")
+    index = _building("index")
+    count = _building("count")
+    copy = _building("copy")
+    __hash__ = None
+
+
 class InvalidRow(_Model):
     """A row the import would reject: the cells as read and every error."""
 
@@ -142,7 +257,28 @@ class BackgroundJob(_Model):
     status: JobStatus = JobStatus.COMPLETE
 
 
-class BulkImport(_Model):
+class _BuildsRows(_Model):
+    """pydantic reads a list's items directly: lazy valid rows are built before a dump."""
+
+    def _build_rows(self) -> None:
+        for value in self.__dict__.values():
+            if isinstance(value, ValidRows):
+                value.build()
+            elif isinstance(value, _BuildsRows):
+                value._build_rows()
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """As pydantic's, after building lazy valid rows."""
+        self._build_rows()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        """As pydantic's, after building lazy valid rows."""
+        self._build_rows()
+        return super().model_dump_json(*args, **kwargs)
+
+
+class BulkImport(_BuildsRows):
     """``APIBulkWebinarImport`` with our row objects."""
 
     dryRun: Literal[True] = True
@@ -151,7 +287,7 @@ class BulkImport(_Model):
     backgroundJob: BackgroundJob
 
 
-class Data(_Model):
+class Data(_BuildsRows):
     """The ``data`` member."""
 
     APIBulkWebinarImport: BulkImport
@@ -195,7 +331,7 @@ class Extensions(_Model):
     preflight: Preflight
 
 
-class DryRunReport(_Model):
+class DryRunReport(_BuildsRows):
     """The whole report of one file or frame, in the API's envelope."""
 
     data: Data
@@ -251,7 +387,32 @@ class DryRunReport(_Model):
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The report as JSON text, in the wire shape."""
-        return self.model_dump_json(indent=indent)
+        return "".join(self.iter_json(indent=indent))
+
+    def iter_json(self, *, indent: int | None = 2) -> Iterator[str]:
+        """The report as JSON text, in pieces: valid rows are written from their columns,
+        a block at a time, so a million rows never exist as objects (or as one string)."""
+        rows = self.result.validRows
+        parts = rows.columns() if isinstance(rows, ValidRows) else None
+        if parts is None:
+            yield self.model_dump_json(indent=indent)
+            return
+        from webinar_validate._rowjson import row_objects_json
+
+        skip = {"data": {"APIBulkWebinarImport": {"validRows"}}}
+        envelope = BaseModel.model_dump_json(self, indent=indent, exclude=skip)  # rows unbuilt
+        colon = ": " if indent is not None else ":"
+        head, marker, tail = envelope.partition(f'"dryRun"{colon}true,')
+        outer = "\n" + " " * (3 * indent) if indent is not None else ""
+        inner = "\n" + " " * (4 * indent) if indent is not None else ""
+        yield f'{head}{marker}{outer}"validRows"{colon}['
+        numbers, columns = parts
+        for start in range(0, len(numbers), _JSON_BLOCK):
+            stop = min(start + _JSON_BLOCK, len(numbers))
+            block = {key: column.slice(start, stop - start) for key, column in columns.items()}
+            texts = row_objects_json(_int_array(numbers[start:stop]), block)
+            yield ("," if start else "") + inner + _joined(texts, f",{inner}")
+        yield f"{outer if len(numbers) else ''}],{tail}"
 
     def valid_frame(self) -> pd.DataFrame:
         """The normalised valid rows as a DataFrame with typed columns, indexed by rowNumber."""
@@ -272,6 +433,25 @@ class DryRunReport(_Model):
         if self.errors:
             raise_problems(tuple(Problem(e.extensions.code, e.message) for e in self.errors))
         return self
+
+
+_JSON_BLOCK = 65_536
+
+
+def _joined(texts: Any, separator: str) -> str:
+    """An Arrow string array joined into one str in C (no Python object per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(texts)], pa.int64()), texts)
+    joined: str = pc.binary_join(whole, pa.scalar(separator, texts.type))[0].as_py()
+    return joined
+
+
+def _int_array(numbers: Sequence[int]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(numbers, type=pa.int64())
 
 
 def describe(source: str, sheet: str | None, valid: int, invalid: int, blank: int) -> str:

@@ -2,38 +2,115 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
-@dataclass(slots=True)
 class Table:
     """A sheet or CSV as read: header and data cells as text, plus where each came from.
 
-    ``rows[i]`` has exactly ``len(header)`` cells. Cells beyond the header's width are not kept;
-    ``extra_cells`` records the first non-empty one. Typed spreadsheet cells are already text by
-    meaning (``10.0`` -> ``"10"``, a date -> ``"2025-03-01T10:00:00"``, ``True`` -> ``"TRUE"``).
+    Data cells are held either row-wise (``rows``) or column-wise (``columns``, Arrow string
+    arrays from the fast CSV path); each form is built from the other only when asked for, so a
+    million-row file is never held twice. Every row has exactly ``len(header)`` cells. Cells
+    beyond the header's width are not kept; ``extra_cells`` records the first non-empty one.
+    Typed spreadsheet cells are already text by meaning (``10.0`` -> ``"10"``, a date ->
+    ``"2025-03-01T10:00:00"``, ``True`` -> ``"TRUE"``).
     """
 
-    source: str
-    """The file name as the user gave it."""
-    sheet: str | None
-    """The worksheet read (XLSX); None for CSV."""
-    header: list[str]
-    """Header cells as read, in file order (trailing empty header cells dropped)."""
-    header_row_number: int
-    """The spreadsheet row number of the header."""
-    rows: list[list[str]]
-    """Data rows, blank ones included, each padded or cut to the header's width."""
-    row_numbers: list[int]
-    """The spreadsheet row number of each data row."""
-    lines: list[int] | None = None
-    """CSV only: the physical line (1-based) where each data record starts."""
-    extra_cells: dict[int, int] = field(default_factory=dict)
-    """Data-row index -> 0-based column of the first non-empty cell beyond the header's width."""
-    typed_dates: set[tuple[int, int]] = field(default_factory=set)
-    """(data-row index, column) of cells the workbook typed as a date or time."""
-    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
-    """(data-row index, column) of formula cells with no saved computed value."""
+    __slots__ = (
+        "_columns",
+        "_rows",
+        "extra_cells",
+        "formulas_without_value",
+        "header",
+        "header_row_number",
+        "lines",
+        "row_numbers",
+        "sheet",
+        "source",
+        "typed_dates",
+    )
+
+    def __init__(
+        self,
+        *,
+        source: str,
+        sheet: str | None,
+        header: list[str],
+        header_row_number: int,
+        row_numbers: Sequence[int],
+        rows: list[list[str]] | None = None,
+        columns: list[pa.Array | pa.ChunkedArray] | None = None,
+        lines: Sequence[int] | None = None,
+        extra_cells: dict[int, int] | None = None,
+        typed_dates: set[tuple[int, int]] | None = None,
+        formulas_without_value: set[tuple[int, int]] | None = None,
+    ) -> None:
+        if (rows is None) == (columns is None):
+            raise TypeError("a Table needs exactly one of rows and columns")
+        self.source = source
+        """The file name as the user gave it."""
+        self.sheet = sheet
+        """The worksheet read (XLSX); None for CSV."""
+        self.header = header
+        """Header cells as read, in file order (trailing empty header cells dropped)."""
+        self.header_row_number = header_row_number
+        """The spreadsheet row number of the header."""
+        self.row_numbers = row_numbers
+        """The spreadsheet row number of each data row."""
+        self.lines = lines
+        """CSV only: the physical line (1-based) where each data record starts."""
+        self.extra_cells = extra_cells if extra_cells is not None else {}
+        """Data-row index -> 0-based column of the first non-empty cell beyond the header."""
+        self.typed_dates = typed_dates if typed_dates is not None else set()
+        """(data-row index, column) of cells the workbook typed as a date or time."""
+        self.formulas_without_value = (
+            formulas_without_value if formulas_without_value is not None else set()
+        )
+        """(data-row index, column) of formula cells with no saved computed value."""
+        self._rows = rows
+        self._columns = columns
+
+    def __len__(self) -> int:
+        """The number of data rows, blank ones included."""
+        return len(self.row_numbers)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """Data rows, blank ones included, each of the header's width (built once if needed)."""
+        if self._rows is None:
+            assert self._columns is not None
+            lists = [column.to_pylist() for column in self._columns]
+            self._rows = [list(row) for row in zip(*lists, strict=True)] if lists else []
+        return self._rows
+
+    @property
+    def columns(self) -> list[pa.Array | pa.ChunkedArray]:
+        """Data cells column by column, as Arrow strings (built once if needed)."""
+        if self._columns is None:
+            import pyarrow as pa
+
+            assert self._rows is not None
+            width = len(self.header)
+            lists = list(zip(*self._rows, strict=True)) if self._rows else [()] * width
+            self._columns = [pa.array(list(cells), type=pa.large_string()) for cells in lists]
+        return self._columns
+
+    def row_values(self, indices: Sequence[int]) -> list[list[str]]:
+        """The cells of the data rows at ``indices`` (without building every row)."""
+        if self._rows is not None:
+            return [self._rows[i] for i in indices]
+        assert self._columns is not None
+        if not indices:
+            return []
+        import pyarrow as pa
+
+        where = pa.array(indices, type=pa.int64())
+        lists = [column.take(where).to_pylist() for column in self._columns]
+        return [list(row) for row in zip(*lists, strict=True)] if lists else [[] for _ in indices]
 
 
 def column_letters(index: int) -> str:

@@ -19,7 +19,7 @@ import pandera.pandas
 
 from webinar_validate._checks import Context
 from webinar_validate._gc import gc_paused
-from webinar_validate._normalize import normalized
+from webinar_validate._normalize import normalized_columns
 from webinar_validate.codes import Code
 from webinar_validate.contract import Col, Rule, SessionContract, check_name, normalize_header
 from webinar_validate.errors import HeaderError, Problem, WebinarValidateError
@@ -32,7 +32,7 @@ from webinar_validate.report import (
     Extensions,
     InvalidRow,
     Preflight,
-    ValidRow,
+    ValidRows,
     Warning_,
     describe,
     failed_report,
@@ -157,17 +157,15 @@ def _validate_table(
 ) -> DryRunReport:
     contract = contract or SessionContract.DEFAULT
     header = match_header(table.header, contract, strict=strict)
-    width = len(table.header)
-    columns = list(zip(*table.rows, strict=True)) if table.rows else [()] * width
     frame = pd.DataFrame(
         {
-            key: pd.array(list(col), dtype="str")
-            for key, col in zip(header.keys, columns, strict=True)
+            key: pd.array(column, dtype="str")
+            for key, column in zip(header.keys, table.columns, strict=True)
         },
-        index=pd.RangeIndex(len(table.rows)),
+        index=pd.RangeIndex(len(table)),
     )
     # Trimmed once: for the blank-row test here and, for the rows kept, every check after it.
-    trimmed = {key: frame[key].str.strip() for key in header.keys}
+    trimmed = {key: _trimmed(frame[key]) for key in header.keys}
     filled = np.zeros(len(frame), dtype=bool)
     for text in trimmed.values():
         filled |= (text != "").to_numpy(dtype=bool)
@@ -176,6 +174,15 @@ def _validate_table(
     for index, _ in table.formulas_without_value:
         filled[index] = True
     return _judge(table, header, frame, filled, contract, trimmed)
+
+
+def _trimmed(raw: pd.Series) -> pd.Series:
+    """The cells trimmed of surrounding white space; the column itself when no cell changes
+    (the usual case), so that a big file is not held twice."""
+    text = raw.str.strip()
+    if raw.str.len().sum() == text.str.len().sum():
+        return raw
+    return text
 
 
 def _judge(
@@ -201,6 +208,7 @@ def _judge(
     ctx.prime_text({key: text if every else text[filled] for key, text in trimmed.items()})
     ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
     errors = _run_schema(ctx, contract)
+    ctx.focus(sorted({index for index, _ in errors}))
     position = {key: i for i, key in enumerate(header.keys)}
     anchor = position.get(Col.WEBINAR_PROVIDER, 0)
     # Cell names are built per failing cell: work out the sheet prefix and letters once.
@@ -209,29 +217,36 @@ def _judge(
 
     def ref_of(index: int, pos: int) -> str:
         letter = letters[pos] if pos < len(letters) else column_letters(pos)
-        return f"{prefix}{letter}{table.row_numbers[index]}"
+        return f"{prefix}{letter}{int(table.row_numbers[index])}"
+
+    failing = sorted(
+        {index for index, _ in errors}
+        | {index for index, _ in table.formulas_without_value}
+        | set(table.extra_cells)
+    )
+    # Only failing rows are read back out of the table, row-wise.
+    cells = dict(zip(failing, table.row_values(failing), strict=True))
+    lines = table.lines
 
     def cell_error(
-        index: int, column: str | None, pos: int, code: Code | str, message: str
+        index: int, column: str | None, pos: int, code: Code | str, message: str, value: str
     ) -> CellError:
-        value = table.rows[index][pos] if pos < len(table.rows[index]) else ""
-        line = table.lines[index] if table.lines is not None else None
         return CellError.trusted(
             column=column,
             cell=ref_of(index, pos),
             code=code,
             message=message,
             value=value,
-            line=line,
+            line=int(lines[index]) if lines is not None else None,
         )
 
     by_row: dict[int, list[tuple[int, CellError]]] = {}
     for (index, column), (_, rule) in errors.items():
         pos = position.get(column, anchor)
-        raw = table.rows[index][pos] if column in position else ""
+        raw = cells[index][pos] if column in position else ""
         message = rule.message(ctx, column, index, raw)
         by_row.setdefault(index, []).append(
-            (pos, cell_error(index, column, pos, rule.code, message))
+            (pos, cell_error(index, column, pos, rule.code, message, cells[index][pos]))
         )
     for index, pos in sorted(table.formulas_without_value):
         key = header.keys[pos]
@@ -241,10 +256,8 @@ def _judge(
             "program, let it calculate, and save it again (or paste the value instead)."
         )
         found = [item for item in by_row.get(index, []) if item[0] != pos]
-        by_row[index] = [
-            *found,
-            (pos, cell_error(index, key, pos, Code.FORMULA_WITHOUT_VALUE, message)),
-        ]
+        err = cell_error(index, key, pos, Code.FORMULA_WITHOUT_VALUE, message, cells[index][pos])
+        by_row[index] = [*found, (pos, err)]
     for index, pos in sorted(table.extra_cells.items()):
         letter = column_letters(pos)
         last = column_letters(len(table.header) - 1)
@@ -252,28 +265,22 @@ def _judge(
             f"This row has a value in column {letter}, beyond the last headed column ({last}); "
             "add a header for it or delete the value."
         )
-        err = CellError.trusted(
-            column=None,
-            cell=ref_of(index, pos),
-            code=Code.EXTRA_CELLS,
-            message=message,
-            value="",
-            line=table.lines[index] if table.lines is not None else None,
-        )
+        err = cell_error(index, None, pos, Code.EXTRA_CELLS, message, "")
         by_row.setdefault(index, []).append((pos, err))
 
     present = list(header.keys)
     invalid_rows = [
         InvalidRow.trusted(
-            rowNumber=table.row_numbers[index],
-            values=dict(zip(present, table.rows[index], strict=True)),
+            rowNumber=int(table.row_numbers[index]),
+            values=dict(zip(present, cells[index], strict=True)),
             errors=[err for _, err in sorted(found, key=lambda item: item[0])],
         )
         for index, found in sorted(by_row.items())
     ]
-    valid_index = [i for i in data.index if i not in by_row]
+    kept = data.index.to_numpy()
+    valid_index = kept[~np.isin(kept, np.fromiter(by_row, dtype=np.int64, count=len(by_row)))]
     valid_rows = _valid_rows(ctx, header, table, valid_index)
-    blank_numbers = [table.row_numbers[i] for i in np.flatnonzero(~filled)]
+    blank_numbers = [int(table.row_numbers[i]) for i in np.flatnonzero(~filled).tolist()]
     warnings = list(header.warnings)
     if blank_numbers:
         warnings.append(_blank_warning(blank_numbers))
@@ -289,7 +296,7 @@ def _judge(
             preflight=Preflight(
                 source=table.source,
                 sheet=table.sheet,
-                rowsRead=len(table.rows),
+                rowsRead=len(table),
                 warnings=warnings,
                 **counts,
             )
@@ -328,22 +335,12 @@ def _run_schema(ctx: Context, contract: SessionContract) -> dict[tuple[int, str]
     return found
 
 
-def _valid_rows(
-    ctx: Context, header: _Header, table: Table, valid_index: list[int]
-) -> list[ValidRow]:
-    if not valid_index:
-        return []
-    columns: dict[str, list[Any]] = {}
+def _valid_rows(ctx: Context, header: _Header, table: Table, valid_index: np.ndarray) -> ValidRows:
+    """The valid rows, column-wise: normalised only when the report's rows are used."""
+    numbers = np.asarray(table.row_numbers, dtype=np.int64)[valid_index]
     positions = ctx.frame.index.get_indexer(pd.Index(valid_index))
-    for key in header.keys:
-        columns[key] = normalized(ctx, key).to_numpy()[positions].tolist()
-    keys = list(columns)
-    return [
-        ValidRow.trusted(
-            rowNumber=table.row_numbers[index], values=dict(zip(keys, values, strict=True))
-        )
-        for index, values in zip(valid_index, zip(*columns.values(), strict=True), strict=True)
-    ]
+    keys = list(header.keys)
+    return ValidRows(numbers, lambda: normalized_columns(ctx, keys, positions))
 
 
 def validate_frame(
