@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 
 from webinar_validate import _xlsx, _xlsx_scan
-from webinar_validate.errors import TooManyRows, UnreadableFile
+from webinar_validate.errors import TooManyRows, UnreadableFile, WebinarValidateError
 from webinar_validate.reading import read_table
 from webinar_validate.table import Table
 from webinar_validate.table import column_letters as letters
@@ -339,3 +339,33 @@ def test_bounds_that_keep_moving_hand_over_to_the_exact_pass(tmp_path: Path) -> 
     fast, exact = scans(book(tmp_path, "".join(rows)), 0, 1 << 20)
     assert fast is None
     assert (exact.last_row, exact.last_column) == (1501, 1500)
+
+
+CASES = sorted((Path(__file__).resolve().parent / "cases").glob("**/input.xlsx"))
+
+
+def _outcome(path: Path, max_rows: int) -> Any:
+    try:
+        table = read_table(path, max_rows=max_rows)
+    except WebinarValidateError as exc:  # the outcome compared is then the error
+        return type(exc).__name__, str(exc)
+    return (
+        table.header,
+        table.header_row_number,
+        list(table.row_numbers),
+        table.rows,
+        table.extra_cells,
+        table.typed_dates,
+        table.formulas_without_value,
+    )
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.parent.name for p in CASES])
+def test_every_workbook_in_the_corpus_reads_as_by_the_exact_pass(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for max_rows in (0, 3):
+        fast = _outcome(path, max_rows)
+        with monkeypatch.context() as patched:
+            patched.setattr(_xlsx_scan, "_fast", lambda *args: None)
+            assert _outcome(path, max_rows) == fast

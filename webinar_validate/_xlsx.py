@@ -64,6 +64,7 @@ def damaged(source: str, exc: BaseException) -> UnreadableFile:
 _Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
 _NUMBERS = frozenset({bool, int, float})
 _DATES = frozenset({dt.date, dt.datetime, dt.time})
+_ROWS_AT_ONCE = 1 << 14
 
 
 def read_xlsx(
@@ -253,27 +254,30 @@ def _build(source: str, sheet: str, raw: list[list[_Cell]], scan: Scan, limit: i
     if limit and count > limit and sum(map(_filled, raw)) > limit:
         raise too_many_rows(source, limit)
     import numpy as np  # here: numpy and pyarrow cost start-up time; only a workbook needs them
+    import pyarrow as pa
 
     full = max(map(len, raw), default=0)
     for values in raw:
         if len(values) < full:  # only the rows added above are short
             values.extend([""] * (full - len(values)))
-    grid = np.array(raw, dtype=object).reshape(count, full)  # one C pass, no per-cell Python
-    raw.clear()
     extra_cells: dict[int, int] = {}
-    for column in range(width, full):
-        for index in np.flatnonzero(grid[:, column] != "").tolist():
-            value = grid[index, column]
-            if type(value) is not str or value.strip():
-                extra_cells.setdefault(index, column)
     typed_dates: set[tuple[int, int]] = set()
-    columns = []
-    for column in range(width):
-        if column < full:
-            columns.append(_column_text(grid[:, column], column, typed_dates))
-            grid[:, column] = None  # let the cells go as their text is made: memory stays flat
-        else:
-            columns.append(_column_text(np.full(count, "", dtype=object), column, typed_dates))
+    parts: list[list[Any]] = [[] for _ in range(width)]
+    for start in range(0, count, _ROWS_AT_ONCE):  # a slice at a time: its cells then go
+        stop = min(start + _ROWS_AT_ONCE, count)
+        grid = np.array(raw[start:stop], dtype=object).reshape(stop - start, full)
+        raw[start:stop] = [[]] * (stop - start)
+        for column in range(width, full):
+            for index in np.flatnonzero(grid[:, column] != "").tolist():
+                value = grid[index, column]
+                if type(value) is not str or value.strip():
+                    extra_cells.setdefault(start + index, column)
+        for column, part in enumerate(parts):
+            found = grid[:, column] if column < full else np.full(stop - start, "", dtype=object)
+            part.append(_column_text(found, column, typed_dates, start))
+        del grid
+    raw.clear()
+    columns = [pa.chunked_array(part, type=pa.large_string()) for part in parts]
     formulas = {
         (row - header_row - 1, column)
         for row, column in scan.formulas
@@ -298,9 +302,9 @@ def _filled(values: list[_Cell]) -> bool:
 
 
 def _column_text(
-    cells: npt.NDArray[np.object_], column: int, typed_dates: set[tuple[int, int]]
+    cells: npt.NDArray[np.object_], column: int, typed_dates: set[tuple[int, int]], first: int
 ) -> Any:
-    """A column of cells as an Arrow string array, noting its cells typed as dates or times."""
+    """Cells of a column (from row ``first``) as Arrow strings, noting those typed as dates."""
     import pyarrow as pa
 
     # malloc reuses the memory calamine freed; pyarrow's default pool would add twice as much
@@ -315,7 +319,7 @@ def _column_text(
     kinds = set(map(type, values))
     if kinds & _DATES:
         typed_dates.update(
-            (index, column)
+            (first + index, column)
             for index, value in enumerate(values)
             if isinstance(value, dt.date | dt.time)
         )

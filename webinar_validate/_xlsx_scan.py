@@ -243,7 +243,7 @@ def _element(
     block: bytes, start: int, prefix: bytes, name: bytes, bound: bytes = b""
 ) -> tuple[bytes, bytes | None, int] | None:
     name_end = start + len(prefix) + len(name) + 1
-    if start < 0 or block[name_end : name_end + 1] not in _TAG_END or name_end == len(block):
+    if start < 0 or name_end >= len(block) or block[name_end] not in _TAG_END:
         return None
     gt = block.find(b">", name_end)
     if gt < 0:
