@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from webinar_validate import _values
-from webinar_validate._checks import BOOLEANS, Context, integers, per_value
+from webinar_validate._checks import BOOLEANS, Context, integers
 from webinar_validate.contract import Kind
 
 
@@ -41,9 +41,17 @@ def _instant_text(ctx: Context, col: str) -> Any:
     return pc.binary_join_element_wise(text, "Z", "")
 
 
+def _per_unique(text: pd.Series, func: Any, kind: Any) -> Any:
+    """``func`` of each distinct cell, as an Arrow array of ``kind`` (null where ``func`` gives
+    None): one call and one Python object per distinct value, not per row."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    values = pa.array([*(func(value) for value in uniques), None], type=kind)
+    return values.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+
+
 def _choices(text: pd.Series, choices: tuple[str, ...]) -> Any:
     table = {c.lower(): c for c in choices}
-    return _arrow(text.str.lower().map(table).astype(object), pa.string())
+    return _per_unique(text, lambda value: table.get(value.lower()), pa.string())
 
 
 def normalized(ctx: Context, col: str) -> Any:
@@ -62,13 +70,13 @@ def normalized(ctx: Context, col: str) -> Any:
     elif kind is Kind.CHOICE or (spec is not None and spec.choices):
         result = _choices(text, spec.choices if spec else ())
     elif kind is Kind.EMAILS:
-        result = _arrow(per_value(text, _values.split_emails), pa.list_(pa.string()))
+        result = _per_unique(text, _values.split_emails, pa.list_(pa.string()))
     elif kind is Kind.INTEGER:
         result = _arrow(integers(ctx, col), pa.int64())
     elif kind is Kind.BOOLEAN:
-        result = _arrow(text.str.lower().map(BOOLEANS).astype(object), pa.bool_())
+        result = _per_unique(text, lambda value: BOOLEANS.get(value.lower()), pa.bool_())
     elif kind is Kind.LANGUAGE:
-        result = _arrow(per_value(text, _language), pa.string())
+        result = _per_unique(text, _language, pa.string())
     else:
         result = _arrow(text)
     blank = ctx.blank(col).to_numpy(dtype=bool)

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    TypeAdapter,
 )
 
 from webinar_validate.codes import Code
@@ -397,29 +398,30 @@ class DryRunReport(_BuildsRows):
         return "".join(self.iter_json(indent=indent))
 
     def iter_json(self, *, indent: int | None = 2) -> Iterator[str]:
-        """The report as JSON text, in pieces: valid rows are written from their columns,
-        a block at a time, so a million rows never exist as objects (or as one string)."""
-        rows = self.result.validRows
-        parts = rows.columns() if isinstance(rows, ValidRows) else None
-        if parts is None:
+        """The report as JSON text, in pieces: rows are written a block at a time (valid rows
+        from their columns), so a million rows never exist as one string, nor valid rows as
+        objects. Valid rows written from columns take one line each."""
+        result = self.result
+        if len(result.validRows) + len(result.invalidRows) <= _JSON_BLOCK and not (
+            isinstance(result.validRows, ValidRows) and result.validRows.pending
+        ):
             yield self.model_dump_json(indent=indent)
             return
-        from webinar_validate._rowjson import row_objects_json
-
-        skip = {"data": {"APIBulkWebinarImport": {"validRows"}}}
+        skip = {"data": {"APIBulkWebinarImport": {"validRows", "invalidRows"}}}
         envelope = BaseModel.model_dump_json(self, indent=indent, exclude=skip)  # rows unbuilt
         colon = ": " if indent is not None else ":"
         head, marker, tail = envelope.partition(f'"dryRun"{colon}true,')
         outer = "\n" + " " * (3 * indent) if indent is not None else ""
-        inner = "\n" + " " * (4 * indent) if indent is not None else ""
         yield f'{head}{marker}{outer}"validRows"{colon}['
-        numbers, columns = parts
-        for start in range(0, len(numbers), _JSON_BLOCK):
-            stop = min(start + _JSON_BLOCK, len(numbers))
-            block = {key: column.slice(start, stop - start) for key, column in columns.items()}
-            texts = row_objects_json(_int_array(numbers[start:stop]), block)
-            yield ("," if start else "") + inner + _joined(texts, f",{inner}")
-        yield f"{outer if len(numbers) else ''}],{tail}"
+        rows = result.validRows
+        parts = rows.columns() if isinstance(rows, ValidRows) else None
+        if parts is not None:
+            yield from _columns_json(*parts, indent)
+        else:
+            yield from _rows_json(_VALID_ROWS, rows, indent)
+        yield f'{outer if len(rows) else ""}],{outer}"invalidRows"{colon}['
+        yield from _rows_json(_INVALID_ROWS, result.invalidRows, indent)
+        yield f"{outer if result.invalidRows else ''}],{tail}"
 
     def valid_frame(self) -> pd.DataFrame:
         """The normalised valid rows as a DataFrame with typed columns, indexed by rowNumber."""
@@ -443,6 +445,30 @@ class DryRunReport(_BuildsRows):
 
 
 _JSON_BLOCK = 65_536
+_VALID_ROWS: TypeAdapter[list[ValidRow]] = TypeAdapter(list[ValidRow])
+_INVALID_ROWS: TypeAdapter[list[InvalidRow]] = TypeAdapter(list[InvalidRow])
+
+
+def _rows_json(adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None) -> Iterator[str]:
+    """Row objects as the inside of a JSON list, a block at a time, at the report's depth."""
+    for start in range(0, len(rows), _JSON_BLOCK):
+        text = adapter.dump_json(rows[start : start + _JSON_BLOCK], indent=indent).decode()
+        body = text[1:-1]  # the list's items; JSON strings hold no raw line breaks
+        if indent is not None:
+            body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
+        yield ("," if start else "") + body
+
+
+def _columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None) -> Iterator[str]:
+    """Valid rows from their Arrow columns, one compact object per line, a block at a time."""
+    from webinar_validate._rowjson import row_objects_json
+
+    inner = "\n" + " " * (4 * indent) if indent is not None else ""
+    for start in range(0, len(numbers), _JSON_BLOCK):
+        stop = min(start + _JSON_BLOCK, len(numbers))
+        block = {key: column.slice(start, stop - start) for key, column in columns.items()}
+        texts = row_objects_json(_int_array(numbers[start:stop]), block)
+        yield ("," if start else "") + inner + _joined(texts, f",{inner}")
 
 
 def _joined(texts: Any, separator: str) -> str:
