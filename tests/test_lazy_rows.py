@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate.report import DryRunReport, ValidRow, ValidRows
+from webinar_validate._lazy_rows import ValidRows
+from webinar_validate.report import DryRunReport, ValidRow
 
 SAMPLES = Path(__file__).parent.parent / "sample_assets"
 FILES = ["sessions.csv", "sessions.xlsx", "sessions_with_errors.csv", "sessions_with_errors.xlsx"]

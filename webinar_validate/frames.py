@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from webinar_validate._lazy_rows import ValidRows
 from webinar_validate.contract import Kind, SessionContract
-from webinar_validate.report import ValidRows
 from webinar_validate.table import Table, cell_text
 
 if TYPE_CHECKING:

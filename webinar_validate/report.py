@@ -9,7 +9,7 @@ JSON parses as the wire model too. Nothing here knows pandas; ``valid_frame()`` 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
@@ -23,6 +23,12 @@ from pydantic import (
     TypeAdapter,
 )
 
+from webinar_validate._lazy_rows import (
+    JSON_BLOCK,
+    ValidRows,
+    columns_json,
+    rows_json,
+)
 from webinar_validate.codes import Code
 
 if TYPE_CHECKING:
@@ -135,114 +141,6 @@ class ValidRow(_Model):
 
     rowNumber: int
     values: dict[str, Any]
-
-
-RowColumns = dict[str, Any]
-"""Normalised values column-wise: column name -> an Arrow array, one value per valid row."""
-
-
-def _building(name: str) -> Any:
-    method = getattr(list, name)
-
-    def wrapper(self: ValidRows, *args: Any, **kwargs: Any) -> Any:
-        self.build()
-        return method(self, *args, **kwargs)
-
-    wrapper.__name__ = name
-    wrapper.__doc__ = method.__doc__
-    return wrapper
-
-
-class ValidRows(list[ValidRow]):
-    """``validRows``, kept column-wise until a row object is asked for.
-
-    A million valid rows as objects cost gigabytes and seconds; a report that is only counted,
-    written as JSON (from the columns) or turned into a DataFrame never builds them. Any list
-    operation builds them all, once, and then this is a plain list of ValidRow.
-    """
-
-    def __init__(
-        self, row_numbers: Sequence[int], columns: Callable[[], RowColumns] | None = None
-    ) -> None:
-        super().__init__()
-        self._numbers = row_numbers
-        self._make = columns
-        self._columns: RowColumns | None = None
-
-    @property
-    def pending(self) -> bool:
-        """True while the rows are still only columns."""
-        return self._make is not None
-
-    def columns(self) -> tuple[Sequence[int], RowColumns] | None:
-        """(row numbers, normalised columns) while pending, else None (use the rows)."""
-        if self._make is None:
-            return None
-        if self._columns is None:
-            self._columns = self._make()
-        return self._numbers, self._columns
-
-    def build(self) -> None:
-        """Turn the columns into ValidRow objects (once)."""
-        parts = self.columns()
-        if parts is None:
-            return
-        numbers = [int(n) for n in parts[0]]
-        columns = parts[1]
-        keys = list(columns)
-        lists = [columns[key].to_pylist() for key in keys]
-        self._make, self._columns = None, None
-        rows = (
-            zip(numbers, zip(*lists, strict=True), strict=True)
-            if lists
-            else ((number, ()) for number in numbers)
-        )
-        list.extend(
-            self,
-            (
-                ValidRow.trusted(rowNumber=number, values=dict(zip(keys, values, strict=True)))
-                for number, values in rows
-            ),
-        )
-
-    def __len__(self) -> int:
-        return len(self._numbers) if self._make is not None else list.__len__(self)
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-    def __repr__(self) -> str:
-        if self._make is not None:
-            return f"<ValidRows: {len(self)} rows, not built yet>"
-        return list.__repr__(self)
-
-    def __reduce__(self) -> Any:
-        self.build()
-        return (list, (list(iter(self)),))
-
-    __iter__ = _building("__iter__")
-    __getitem__ = _building("__getitem__")
-    __contains__ = _building("__contains__")
-    __eq__ = _building("__eq__")
-    __ne__ = _building("__ne__")
-    __reversed__ = _building("__reversed__")
-    __add__ = _building("__add__")
-    __iadd__ = _building("__iadd__")
-    __mul__ = _building("__mul__")
-    __setitem__ = _building("__setitem__")
-    __delitem__ = _building("__delitem__")
-    append = _building("append")
-    extend = _building("extend")
-    insert = _building("insert")
-    pop = _building("pop")
-    remove = _building("remove")
-    clear = _building("clear")
-    sort = _building("sort")
-    reverse = _building("reverse")
-    index = _building("index")
-    count = _building("count")
-    copy = _building("copy")
-    __hash__ = None
 
 
 class InvalidRow(_Model):
@@ -402,7 +300,7 @@ class DryRunReport(_BuildsRows):
         from their columns), so a million rows never exist as one string, nor valid rows as
         objects. Valid rows written from columns take one line each."""
         result = self.result
-        if len(result.validRows) + len(result.invalidRows) <= _JSON_BLOCK and not (
+        if len(result.validRows) + len(result.invalidRows) <= JSON_BLOCK and not (
             isinstance(result.validRows, ValidRows) and result.validRows.pending
         ):
             yield self.model_dump_json(indent=indent)
@@ -416,11 +314,11 @@ class DryRunReport(_BuildsRows):
         rows = result.validRows
         parts = rows.columns() if isinstance(rows, ValidRows) else None
         if parts is not None:
-            yield from _columns_json(*parts, indent)
+            yield from columns_json(*parts, indent)
         else:
-            yield from _rows_json(_VALID_ROWS, rows, indent)
+            yield from rows_json(_VALID_ROWS, rows, indent)
         yield f'{outer if len(rows) else ""}],{outer}"invalidRows"{colon}['
-        yield from _rows_json(_INVALID_ROWS, result.invalidRows, indent)
+        yield from rows_json(_INVALID_ROWS, result.invalidRows, indent)
         yield f"{outer if result.invalidRows else ''}],{tail}"
 
     def valid_frame(self) -> pd.DataFrame:
@@ -444,47 +342,8 @@ class DryRunReport(_BuildsRows):
         return self
 
 
-_JSON_BLOCK = 65_536
 _VALID_ROWS: TypeAdapter[list[ValidRow]] = TypeAdapter(list[ValidRow])
 _INVALID_ROWS: TypeAdapter[list[InvalidRow]] = TypeAdapter(list[InvalidRow])
-
-
-def _rows_json(adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None) -> Iterator[str]:
-    """Row objects as the inside of a JSON list, a block at a time, at the report's depth."""
-    for start in range(0, len(rows), _JSON_BLOCK):
-        text = adapter.dump_json(rows[start : start + _JSON_BLOCK], indent=indent).decode()
-        body = text[1:-1]  # the list's items; JSON strings hold no raw line breaks
-        if indent is not None:
-            body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
-        yield ("," if start else "") + body
-
-
-def _columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None) -> Iterator[str]:
-    """Valid rows from their Arrow columns, one compact object per line, a block at a time."""
-    from webinar_validate._rowjson import row_objects_json
-
-    inner = "\n" + " " * (4 * indent) if indent is not None else ""
-    for start in range(0, len(numbers), _JSON_BLOCK):
-        stop = min(start + _JSON_BLOCK, len(numbers))
-        block = {key: column.slice(start, stop - start) for key, column in columns.items()}
-        texts = row_objects_json(_int_array(numbers[start:stop]), block)
-        yield ("," if start else "") + inner + _joined(texts, f",{inner}")
-
-
-def _joined(texts: Any, separator: str) -> str:
-    """An Arrow string array joined into one str in C (no Python object per row)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    whole = pa.LargeListArray.from_arrays(pa.array([0, len(texts)], pa.int64()), texts)
-    joined: str = pc.binary_join(whole, pa.scalar(separator, texts.type))[0].as_py()
-    return joined
-
-
-def _int_array(numbers: Sequence[int]) -> Any:
-    import pyarrow as pa
-
-    return pa.array(numbers, type=pa.int64())
 
 
 def describe(source: str, sheet: str | None, valid: int, invalid: int, blank: int) -> str:

@@ -19,6 +19,7 @@ import pandera.pandas
 
 from webinar_validate._checks import Context
 from webinar_validate._gc import gc_paused
+from webinar_validate._lazy_rows import ValidRows
 from webinar_validate._normalize import normalized_columns
 from webinar_validate.codes import Code
 from webinar_validate.contract import Col, Rule, SessionContract, check_name, normalize_header
@@ -32,7 +33,6 @@ from webinar_validate.report import (
     Extensions,
     InvalidRow,
     Preflight,
-    ValidRows,
     Warning_,
     describe,
     failed_report,

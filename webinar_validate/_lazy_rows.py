@@ -1,0 +1,167 @@
+"""Valid rows kept column-wise until used, and the report's rows written as JSON in blocks.
+
+A million valid rows as pydantic objects cost gigabytes and seconds; :class:`ValidRows` keeps
+their normalised values as Arrow arrays and behaves as the list of ``ValidRow`` that the report's
+model declares, building the objects only on first use as a list. The JSON writers here stream
+rows a block at a time, valid rows straight from their columns (see :mod:`._rowjson`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from webinar_validate.report import ValidRow
+
+RowColumns = dict[str, Any]
+"""Normalised values column-wise: column name -> an Arrow array, one value per valid row."""
+
+
+def _building(name: str) -> Any:
+    method = getattr(list, name)
+
+    def wrapper(self: ValidRows, *args: Any, **kwargs: Any) -> Any:
+        self.build()
+        return method(self, *args, **kwargs)
+
+    wrapper.__name__ = name
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+class ValidRows(list["ValidRow"]):
+    """``validRows``, kept column-wise until a row object is asked for.
+
+    A million valid rows as objects cost gigabytes and seconds; a report that is only counted,
+    written as JSON (from the columns) or turned into a DataFrame never builds them. Any list
+    operation builds them all, once, and then this is a plain list of ValidRow.
+    """
+
+    def __init__(
+        self, row_numbers: Sequence[int], columns: Callable[[], RowColumns] | None = None
+    ) -> None:
+        super().__init__()
+        self._numbers = row_numbers
+        self._make = columns
+        self._columns: RowColumns | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True while the rows are still only columns."""
+        return self._make is not None
+
+    def columns(self) -> tuple[Sequence[int], RowColumns] | None:
+        """(row numbers, normalised columns) while pending, else None (use the rows)."""
+        if self._make is None:
+            return None
+        if self._columns is None:
+            self._columns = self._make()
+        return self._numbers, self._columns
+
+    def build(self) -> None:
+        """Turn the columns into ValidRow objects (once)."""
+        parts = self.columns()
+        if parts is None:
+            return
+        numbers = [int(n) for n in parts[0]]
+        columns = parts[1]
+        keys = list(columns)
+        lists = [columns[key].to_pylist() for key in keys]
+        self._make, self._columns = None, None
+        rows = (
+            zip(numbers, zip(*lists, strict=True), strict=True)
+            if lists
+            else ((number, ()) for number in numbers)
+        )
+        from webinar_validate.report import ValidRow
+
+        list.extend(
+            self,
+            (
+                ValidRow.trusted(rowNumber=number, values=dict(zip(keys, values, strict=True)))
+                for number, values in rows
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self._numbers) if self._make is not None else list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        if self._make is not None:
+            return f"<ValidRows: {len(self)} rows, not built yet>"
+        return list.__repr__(self)
+
+    def __reduce__(self) -> Any:
+        self.build()
+        return (list, (list(iter(self)),))
+
+    __iter__ = _building("__iter__")
+    __getitem__ = _building("__getitem__")
+    __contains__ = _building("__contains__")
+    __eq__ = _building("__eq__")
+    __ne__ = _building("__ne__")
+    __reversed__ = _building("__reversed__")
+    __add__ = _building("__add__")
+    __iadd__ = _building("__iadd__")
+    __mul__ = _building("__mul__")
+    __setitem__ = _building("__setitem__")
+    __delitem__ = _building("__delitem__")
+    append = _building("append")
+    extend = _building("extend")
+    insert = _building("insert")
+    pop = _building("pop")
+    remove = _building("remove")
+    clear = _building("clear")
+    sort = _building("sort")
+    reverse = _building("reverse")
+    index = _building("index")
+    count = _building("count")
+    copy = _building("copy")
+    __hash__ = None
+
+
+JSON_BLOCK = 65_536
+
+
+def rows_json(adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None) -> Iterator[str]:
+    """Row objects as the inside of a JSON list, a block at a time, at the report's depth."""
+    for start in range(0, len(rows), JSON_BLOCK):
+        text = adapter.dump_json(rows[start : start + JSON_BLOCK], indent=indent).decode()
+        body = text[1:-1]  # the list's items; JSON strings hold no raw line breaks
+        if indent is not None:
+            body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
+        yield ("," if start else "") + body
+
+
+def columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None) -> Iterator[str]:
+    """Valid rows from their Arrow columns, one compact object per line, a block at a time."""
+    from webinar_validate._rowjson import row_objects_json
+
+    inner = "\n" + " " * (4 * indent) if indent is not None else ""
+    for start in range(0, len(numbers), JSON_BLOCK):
+        stop = min(start + JSON_BLOCK, len(numbers))
+        block = {key: column.slice(start, stop - start) for key, column in columns.items()}
+        texts = row_objects_json(_int_array(numbers[start:stop]), block)
+        yield ("," if start else "") + inner + _joined(texts, f",{inner}")
+
+
+def _joined(texts: Any, separator: str) -> str:
+    """An Arrow string array joined into one str in C (no Python object per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(texts)], pa.int64()), texts)
+    joined: str = pc.binary_join(whole, pa.scalar(separator, texts.type))[0].as_py()
+    return joined
+
+
+def _int_array(numbers: Sequence[int]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(numbers, type=pa.int64())
