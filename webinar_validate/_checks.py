@@ -1,8 +1,8 @@
 """The vectorised checks behind the contract's rules, and the messages that explain them.
 
 Every check works on whole columns; per-value Python work (time zones, e-mail syntax, URLs)
-runs once per distinct value through the caches in ``_values``. A :class:`Context` holds one
-run's frame and caches each parse, so a rule that compares cells reuses its inputs' checks.
+runs once per distinct value through the caches in ``_values``. The run's :class:`Context`
+(``_context``) caches each parse, so a rule that compares cells reuses its inputs' checks.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from webinar_validate import _values
+from webinar_validate._context import Context, per_value
 from webinar_validate.codes import Code
 from webinar_validate.contract import ColumnSpec, Kind, Rule
 
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
 
 Mask = "pd.Series[bool]"
 
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
-ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
-ISO_WITHOUT_OFFSET = _DATE
 UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 WHOLE_NUMBER = r"[+-]?[0-9]+(?:\.0*)?"
 LANGUAGE = r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?"
@@ -33,183 +31,6 @@ INJECTION_START = "^[=+\\-@\t\r]"
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
 _MAX_DIGITS = 15
-_DIRECT_LOOKUPS = 8
-
-
-class Context:
-    """One validation run: the frame of raw text cells and the parses every rule shares."""
-
-    def __init__(
-        self,
-        contract: SessionContract,
-        frame: pd.DataFrame,
-        typed_dates: set[tuple[Any, str]] | None = None,
-        row_numbers: pd.Series | None = None,
-    ) -> None:
-        self.contract = contract
-        self.frame = frame
-        self.typed_dates = typed_dates or set()
-        self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
-        self.memo: dict[str, Any] = {}
-        self._lookups: dict[int, tuple[pd.Series, dict[Any, Any] | None, int]] = {}
-        self._focus: list[Any] | None = None
-        self._once: dict[tuple[Any, ...], Any] = {}
-        self.rules: dict[str, tuple[Rule, ...]] = {}
-        self._text: dict[str, pd.Series] = {}
-        self._fails: dict[tuple[str, int], pd.Series] = {}
-        self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
-
-    def focus(self, indexes: list[Any]) -> None:
-        """Name the rows messages will be built for: look-ups take only their cells."""
-        self._focus = indexes
-
-    def at(self, series: pd.Series, index: Any) -> Any:
-        """One cell of a Series this run made, for a message.
-
-        Messages are built per failing cell; after a few look-ups into the same Series the
-        cells of every failing row (see :meth:`focus`) are taken out at once into a dict, so a
-        million failing cells cost a million dict look-ups, and a column is never turned into
-        a million Python objects for a few thousand messages.
-        """
-        key = id(series)
-        hit = self._lookups.get(key)
-        if hit is None or hit[0] is not series:
-            hit = (series, None, 0)
-        kept, table, uses = hit
-        if table is None and uses >= _DIRECT_LOOKUPS:
-            table = self._cells(series)
-        self._lookups[key] = (kept, table, uses + 1)
-        if table is not None and index in table:
-            return table[index]
-        return at(series, index)
-
-    def _cells(self, series: pd.Series) -> dict[Any, Any]:
-        wanted = self._focus
-        if wanted is None:
-            picked = series
-        else:
-            where = series.index.get_indexer(pd.Index(wanted))
-            picked = series.iloc[where[where >= 0]]
-        return dict(zip(picked.index.tolist(), picked.tolist(), strict=True))
-
-    def raw(self, column: str) -> pd.Series:
-        """The cells as read."""
-        return self.frame[column]
-
-    def prime_text(self, texts: dict[str, pd.Series]) -> None:
-        """Hand over columns already trimmed (same index as the frame), so none is trimmed twice."""
-        self._text.update(texts)
-
-    def text(self, column: str) -> pd.Series:
-        """The cells trimmed of surrounding white space (non-breaking spaces included)."""
-        if column not in self._text:
-            self._text[column] = self.frame[column].str.strip()
-        return self._text[column]
-
-    def blank(self, column: str) -> pd.Series:
-        """True where the trimmed cell is empty."""
-        return self.text(column) == ""
-
-    def failing(self, column: str, rule: Rule) -> pd.Series:
-        """The rule's failure mask, computed once per run."""
-        key = (column, id(rule))
-        if key not in self._fails:
-            # While a rule runs, it passes: a user rule may ask valid() of its own column.
-            self._fails[key] = pd.Series(False, index=self.frame.index)
-            self._fails[key] = rule.fails(self, column).fillna(False).astype(bool)
-        return self._fails[key]
-
-    def valid(self, column: str) -> pd.Series:
-        """True where the cell is filled in and passed all of its own checks (computed once)."""
-        key = f"valid:{column}"
-        if key not in self.memo:
-            ok = ~self.blank(column)
-            for rule in self.rules.get(column, ()):
-                if rule.own:
-                    ok &= ~self.failing(column, rule)
-            self.memo[key] = ok
-        result: pd.Series = self.memo[key]
-        return result
-
-    def instants(self, column: str) -> tuple[pd.Series, pd.Series]:
-        """(UTC instants where the cell has an offset and is a real date, naive local times)."""
-        if column not in self._instants:
-            text = self.text(column)
-            aware = text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool)
-            naive = text.str.fullmatch(ISO_WITHOUT_OFFSET).fillna(False).astype(bool)
-            self._instants[column] = (
-                parse_instants(text, aware, utc=True),
-                parse_instants(text, naive, utc=False),
-            )
-        return self._instants[column]
-
-    def zone(self, index: Any) -> str | None:
-        """The row's canonical time zone, when its timeZone cell is valid."""
-        if "timeZone" not in self.frame:
-            return None
-        zone: str | None = self.at(self.zones("timeZone"), index)
-        return zone
-
-    def zones(self, column: str) -> pd.Series:
-        """Each cell's canonical IANA spelling, or None (once per distinct cell)."""
-        key = f"zones:{column}"
-        if key not in self.memo:
-            self.memo[key] = per_value(self.text(column), _values.canonical_zone)
-        zones: pd.Series = self.memo[key]
-        return zones
-
-    def once(self, func: Callable[..., Any], *args: Any) -> Any:
-        """``func(*args)`` computed once per run for the same arguments (per-value work)."""
-        key = (func, args)
-        if key not in self._once:
-            self._once[key] = func(*args)
-        return self._once[key]
-
-
-_PARSE_BLOCK = 1 << 16
-
-
-def parse_instants(text: pd.Series, keep: pd.Series, *, utc: bool) -> pd.Series:
-    """``pd.to_datetime(text.where(keep), format="ISO8601", utc=utc, errors="coerce")``, in
-    microseconds, by Arrow's C parser (~7x faster); a block with a value Arrow refuses (an
-    impossible date such as 30 February) is parsed by pandas instead, so the result is the same.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    values = pa.array(text.array)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    values = pc.if_else(pa.array(keep.to_numpy(dtype=bool)), values, pa.scalar(None, values.type))
-    unit = pa.timestamp("us", tz="UTC" if utc else None)
-    out = np.empty(len(values), dtype="datetime64[us]")
-    for start in range(0, len(values), _PARSE_BLOCK):
-        part = values.slice(start, _PARSE_BLOCK)
-        try:
-            parsed = pc.cast(part, unit).to_numpy(zero_copy_only=False)
-        except pa.ArrowInvalid:
-            some = pd.Series(part.to_pylist(), dtype=object)
-            found = pd.to_datetime(some, format="ISO8601", utc=utc, errors="coerce")
-            parsed = (found.dt.tz_convert(None) if utc else found).to_numpy()
-        out[start : start + len(part)] = parsed.astype("datetime64[us]")
-    result: Any = pd.Series(out, index=text.index)
-    instants: pd.Series = result.dt.tz_localize("UTC") if utc else result
-    return instants
-
-
-def at(series: pd.Series, index: Any) -> Any:
-    """One cell of a Series, untyped (pandas-stubs types ``.at`` as a union of every scalar)."""
-    value: Any = series.at[index]
-    return value
-
-
-def per_value(series: pd.Series, func: Any) -> pd.Series:
-    """Apply a per-value function once per distinct value; an object Series (None for NA)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    results = np.empty(len(uniques) + 1, dtype=object)
-    results[:-1] = [func(value) for value in uniques]
-    results[-1] = None
-    return pd.Series(results[codes], index=series.index, dtype=object)
 
 
 def _q(value: str) -> str:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from webinar_validate._checks import BOOLEANS, Context
+from webinar_validate._checks import BOOLEANS
+from webinar_validate._context import Context
 from webinar_validate.codes import Code
 from webinar_validate.contract import Col, Rule
 

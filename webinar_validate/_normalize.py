@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from webinar_validate import _values
-from webinar_validate._checks import BOOLEANS, Context, integers
+from webinar_validate._checks import BOOLEANS, integers
+from webinar_validate._context import Context
 from webinar_validate.contract import Kind
 
 

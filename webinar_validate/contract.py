@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-    from webinar_validate._checks import Context
+    from webinar_validate._context import Context
 
 
 class Kind(StrEnum):

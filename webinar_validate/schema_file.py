@@ -34,7 +34,7 @@ from webinar_validate.errors import UsageError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from webinar_validate._checks import Context
+    from webinar_validate._context import Context
 
 __all__ = ["COLUMN_KEYS", "TOP_LEVEL_KEYS", "TYPES", "load_contract", "parse_contract"]
 
@@ -241,7 +241,7 @@ def _kind(value: Any) -> str:
 
 
 def _not_one_email(ctx: Context, column: str) -> pd.Series:
-    from webinar_validate._checks import per_value
+    from webinar_validate._context import per_value
 
     return ~ctx.blank(column) & per_value(ctx.text(column), _email_problem).notna()
 

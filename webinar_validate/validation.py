@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas
 
-from webinar_validate._checks import Context
+from webinar_validate._context import Context
 from webinar_validate._gc import gc_paused
 from webinar_validate._lazy_rows import ValidRows
 from webinar_validate._normalize import normalized_columns
