@@ -157,6 +157,14 @@ class Context:
 _PARSE_BLOCK = 1 << 16
 
 
+def arrow_column(series: pd.Series) -> Any:
+    """An Arrow-backed Series as one Arrow array (its chunks combined)."""
+    import pyarrow as pa
+
+    array = pa.array(series.array)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def parse_instants(text: pd.Series, keep: pd.Series, *, utc: bool) -> pd.Series:
     """``pd.to_datetime(text.where(keep), format="ISO8601", utc=utc, errors="coerce")``, in
     microseconds, by Arrow's C parser (~7x faster); a block with a value Arrow refuses (an
@@ -165,9 +173,7 @@ def parse_instants(text: pd.Series, keep: pd.Series, *, utc: bool) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = pa.array(text.array)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    values = arrow_column(text)
     values = pc.if_else(pa.array(keep.to_numpy(dtype=bool)), values, pa.scalar(None, values.type))
     unit = pa.timestamp("us", tz="UTC" if utc else None)
     out = np.empty(len(values), dtype="datetime64[us]")

@@ -118,8 +118,9 @@ def _line_breaks(columns: list[Any], max_cell: int) -> np.ndarray | None:
                 continue
             if data.size > max_cell and pc.max(pc.utf8_length(chunk)).as_py() > max_cell:
                 return None
-            raw = data.to_pybytes()
-            spans = spans or b"\n" in raw or b"\r" in raw
+            if not spans:  # one copy per chunk until a line break is seen
+                raw = data.to_pybytes()
+                spans = b"\n" in raw or b"\r" in raw
         if spans:
             counts = (
                 pc.count_substring(column, "\r").to_numpy()

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from webinar_validate import _values
 from webinar_validate._checks import BOOLEANS, integers
-from webinar_validate._context import Context
+from webinar_validate._context import Context, arrow_column
 from webinar_validate.contract import Kind
 
 
@@ -27,8 +27,7 @@ def _language(text: str) -> str:
 def _arrow(series: pd.Series, kind: Any = None) -> Any:
     """A Series (Arrow-backed text, or Python objects with None) as one Arrow array."""
     if isinstance(series.dtype, (pd.StringDtype, pd.Int64Dtype)):
-        array = pa.array(series.array)
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        array = arrow_column(series)
         return array if kind is None else array.cast(kind)
     return pa.array(series.to_numpy(dtype=object), type=kind, from_pandas=True)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from webinar_validate._context import arrow_column
 from webinar_validate._lazy_rows import ValidRows
 from webinar_validate.contract import Kind, SessionContract
 from webinar_validate.table import Table, cell_text
@@ -76,7 +77,7 @@ def _text_column(values: Any) -> Any:
     """A column whose cells are all text (or missing) as one Arrow array, else None."""
     if isinstance(values, pd.Series):
         if isinstance(values.dtype, pd.StringDtype):
-            array = pa.array(values.array)
+            array = arrow_column(values)
         elif values.dtype == object:
             values = values.to_numpy(dtype=object)
             try:
@@ -90,8 +91,6 @@ def _text_column(values: Any) -> Any:
             array = pa.array(values, type=pa.large_string())
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return None
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
     return array.cast(pa.large_string()).fill_null("")
 
 

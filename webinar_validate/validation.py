@@ -208,7 +208,12 @@ def _judge(
     ctx.prime_text({key: text if every else text[filled] for key, text in trimmed.items()})
     ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
     errors = _run_schema(ctx, contract)
-    ctx.focus(sorted({index for index, _ in errors}))
+    failing = sorted(
+        {index for index, _ in errors}
+        | {index for index, _ in table.formulas_without_value}
+        | set(table.extra_cells)
+    )
+    ctx.focus(failing)
     position = {key: i for i, key in enumerate(header.keys)}
     anchor = position.get(Col.WEBINAR_PROVIDER, 0)
     # Cell names are built per failing cell: work out the sheet prefix and letters once.
@@ -219,11 +224,6 @@ def _judge(
         letter = letters[pos] if pos < len(letters) else column_letters(pos)
         return f"{prefix}{letter}{int(table.row_numbers[index])}"
 
-    failing = sorted(
-        {index for index, _ in errors}
-        | {index for index, _ in table.formulas_without_value}
-        | set(table.extra_cells)
-    )
     # Only failing rows are read back out of the table, row-wise.
     cells = dict(zip(failing, table.row_values(failing), strict=True))
     lines = table.lines
