@@ -121,6 +121,7 @@ def calls() -> dict[str, collections.Counter[str]]:
         p.start()
     try:
         report = validate_frame(session_frame())
+        report.to_dict()  # rows and their messages are made when used
     finally:
         for p in reversed(patches):
             p.stop()

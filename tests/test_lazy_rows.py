@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate._lazy_rows import ValidRows
-from webinar_validate.report import DryRunReport, ValidRow
+from webinar_validate._lazy_rows import InvalidRows, ValidRows
+from webinar_validate.report import DryRunReport, InvalidRow, ValidRow
 
 SAMPLES = Path(__file__).parent.parent / "sample_assets"
 FILES = ["sessions.csv", "sessions.xlsx", "sessions_with_errors.csv", "sessions_with_errors.xlsx"]
@@ -83,3 +83,87 @@ def test_valid_frame_from_columns_equals_valid_frame_from_rows(name: str) -> Non
     built = fresh(name)
     built.valid_rows.build()
     pd.testing.assert_frame_equal(from_columns, built.valid_frame())
+
+
+# --- invalid rows: made a block at a time ------------------------------------------------------
+
+CASES = Path(__file__).parent / "cases"
+ERROR_FILES = [
+    SAMPLES / "sessions_with_errors.csv",
+    SAMPLES / "sessions_with_errors.xlsx",
+    *sorted(  # the acceptance cases with invalid rows and no options
+        path
+        for path in CASES.glob("*/input.*")
+        if path.suffix in {".csv", ".xlsx"}
+        and (expected := json.loads((path.parent / "expected.json").read_text()))["exit"] == 1
+        and not expected["args"]
+    ),
+]
+
+
+def _dumped(rows: list[InvalidRow]) -> list[dict[str, object]]:
+    return [row.model_dump(mode="json") for row in rows]
+
+
+@pytest.mark.parametrize("path", ERROR_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_invalid_rows_made_in_any_block_size_equal_the_rows_made_at_once(path: Path) -> None:
+    # Each block looks up only its own rows' cells: messages that name other rows (duplicates)
+    # or other cells (time zones, windows) must come out the same whatever the blocks.
+    whole = validate_file(path)
+    assert isinstance(whole.invalid_rows, InvalidRows)
+    expected = _dumped(list(whole.invalid_rows))
+    assert len(expected) == whole.preflight.invalid
+    for size in (1, 2, 3):
+        report = validate_file(path)
+        rows = report.invalid_rows
+        assert isinstance(rows, InvalidRows)
+        made = [row for block in rows.blocks(size) for row in block]
+        assert rows.pending  # writing blocks keeps none of them
+        assert _dumped(made) == expected
+
+
+def test_invalid_rows_are_counted_without_being_made() -> None:
+    report = fresh("sessions_with_errors.csv")
+    rows = report.invalid_rows
+    assert isinstance(rows, InvalidRows)
+    assert len(rows) == report.preflight.invalid > 0
+    assert report.exit_status == 1
+    assert not report.ok
+    assert rows.pending
+    streamed = json.loads(report.to_json())["data"]["APIBulkWebinarImport"]["invalidRows"]
+    assert rows.pending  # the JSON writer made them a block at a time
+    assert streamed == _dumped(list(rows))
+    assert not rows.pending
+    assert rows[0].errors
+    assert rows[0].rowNumber == streamed[0]["rowNumber"]
+
+
+def test_text_output_streams_invalid_rows_without_keeping_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from webinar_validate import validation
+    from webinar_validate.cli import main
+
+    made: list[InvalidRows] = []
+    original = validation.validate_file
+
+    def spy(*args: object, **kwargs: object) -> DryRunReport:
+        report = original(*args, **kwargs)  # type: ignore[arg-type]
+        made.append(report.invalid_rows)  # type: ignore[arg-type]
+        return report
+
+    source = SAMPLES / "sessions_with_errors.csv"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validation, "validate_file", spy)
+        status = main([str(source), "--format", "text"])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 1
+    report = validate_file(source)
+    expected = [
+        f"{report.preflight.source}:{e.cell} {e.code} {e.message}"
+        for row in report.invalid_rows
+        for e in row.errors
+    ]
+    assert lines[: len(expected)] == expected
+    assert len(made) == 1
+    assert made[0].pending  # the lines were written, the rows never kept

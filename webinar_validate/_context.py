@@ -47,9 +47,10 @@ class Context:
         self._fails: dict[tuple[str, int], pd.Series] = {}
         self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
 
-    def focus(self, indexes: list[Any]) -> None:
-        """Name the rows messages will be built for: look-ups take only their cells."""
+    def focus(self, indexes: list[Any] | None) -> None:
+        """Name the rows messages will be built for: look-ups take only their cells (None: all)."""
         self._focus = indexes
+        self._lookups.clear()
 
     def at(self, series: pd.Series, index: Any) -> Any:
         """One cell of a Series this run made, for a message.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TextIO
 
+from webinar_validate._lazy_rows import stream
+
 if TYPE_CHECKING:
     from webinar_validate.report import CellError, DryRunReport
 
@@ -71,7 +73,7 @@ def github_report(report: DryRunReport, out: TextIO) -> None:
         codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
         print(f"{pre.source}: not judged ({codes})", file=out)
         return
-    for row in report.invalid_rows:
+    for row in stream(report.invalid_rows):  # made a block at a time, not kept
         for error in row.errors:
             print(_error_line(pre.source, row.rowNumber, error), file=out)
     for warning in pre.warnings:

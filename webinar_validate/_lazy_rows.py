@@ -1,20 +1,28 @@
-"""Valid rows kept column-wise until used, and the report's rows written as JSON in blocks.
+"""Report rows kept as arrays until used, and the report's rows written as JSON in blocks.
 
-A million valid rows as pydantic objects cost gigabytes and seconds; :class:`ValidRows` keeps
-their normalised values as Arrow arrays and behaves as the list of ``ValidRow`` that the report's
-model declares, building the objects only on first use as a list. The JSON writers here stream
-rows a block at a time, valid rows straight from their columns (see :mod:`._rowjson`).
+A million rows as pydantic objects cost gigabytes and seconds. :class:`ValidRows` keeps the
+valid rows' normalised values as Arrow arrays; :class:`InvalidRows` keeps what failed as arrays
+and makes the row objects, messages included, a block at a time. Both behave as the lists of
+row objects that the report's model declares, building every object only on first use as a
+list. The JSON writers here stream rows a block at a time, valid rows straight from their
+columns (see :mod:`._rowjson`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from webinar_validate._gc import gc_paused
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from webinar_validate.report import ValidRow
+    from webinar_validate.report import InvalidRow, ValidRow  # noqa: F401 (generic bases)
+
+T = TypeVar("T")
+R = TypeVar("R")
+JSON_BLOCK = 65_536
 
 RowColumns = dict[str, Any]
 """Normalised values column-wise: column name -> an Arrow array, one value per valid row."""
@@ -23,7 +31,7 @@ RowColumns = dict[str, Any]
 def _building(name: str) -> Any:
     method = getattr(list, name)
 
-    def wrapper(self: ValidRows, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: _LazyRows[Any], *args: Any, **kwargs: Any) -> Any:
         self.build()
         return method(self, *args, **kwargs)
 
@@ -32,69 +40,36 @@ def _building(name: str) -> Any:
     return wrapper
 
 
-class ValidRows(list["ValidRow"]):
-    """``validRows``, kept column-wise until a row object is asked for.
+class _LazyRows(list[T]):
+    """A list of report rows that are made only when used as a list.
 
-    A million valid rows as objects cost gigabytes and seconds; a report that is only counted,
-    written as JSON (from the columns) or turned into a DataFrame never builds them. Any list
-    operation builds them all, once, and then this is a plain list of ValidRow.
+    Subclasses say how many rows there are and how to make them; any list operation makes them
+    all, once, and from then on this is a plain list.
     """
 
-    def __init__(
-        self, row_numbers: Sequence[int], columns: Callable[[], RowColumns] | None = None
-    ) -> None:
-        super().__init__()
-        self._numbers = row_numbers
-        self._make = columns
-        self._columns: RowColumns | None = None
+    _make: Any = None
 
     @property
     def pending(self) -> bool:
-        """True while the rows are still only columns."""
+        """True while the rows are not made yet."""
         return self._make is not None
 
-    def columns(self) -> tuple[Sequence[int], RowColumns] | None:
-        """(row numbers, normalised columns) while pending, else None (use the rows)."""
-        if self._make is None:
-            return None
-        if self._columns is None:
-            self._columns = self._make()
-        return self._numbers, self._columns
+    def build(self) -> None:  # pragma: no cover - every subclass overrides it
+        """Make the rows (once)."""
+        raise NotImplementedError
 
-    def build(self) -> None:
-        """Turn the columns into ValidRow objects (once)."""
-        parts = self.columns()
-        if parts is None:
-            return
-        numbers = [int(n) for n in parts[0]]
-        columns = parts[1]
-        keys = list(columns)
-        lists = [columns[key].to_pylist() for key in keys]
-        self._make, self._columns = None, None
-        rows = (
-            zip(numbers, zip(*lists, strict=True), strict=True)
-            if lists
-            else ((number, ()) for number in numbers)
-        )
-        from webinar_validate.report import ValidRow
-
-        list.extend(
-            self,
-            (
-                ValidRow.trusted(rowNumber=number, values=dict(zip(keys, values, strict=True)))
-                for number, values in rows
-            ),
-        )
+    def _count(self) -> int:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
 
     def __len__(self) -> int:
-        return len(self._numbers) if self._make is not None else list.__len__(self)
+        return self._count() if self._make is not None else list.__len__(self)
 
     def __bool__(self) -> bool:
         return len(self) > 0
 
     def __repr__(self) -> str:
         if self._make is not None:
-            return f"<ValidRows: {len(self)} rows, not built yet>"
+            return f"<{type(self).__name__}: {len(self)} rows, not built yet>"
         return list.__repr__(self)
 
     def __reduce__(self) -> Any:
@@ -126,17 +101,124 @@ class ValidRows(list["ValidRow"]):
     __hash__ = None
 
 
-JSON_BLOCK = 65_536
+class ValidRows(_LazyRows["ValidRow"]):
+    """``validRows``, kept column-wise until a row object is asked for.
+
+    A million valid rows as objects cost gigabytes and seconds; a report that is only counted,
+    written as JSON (from the columns) or turned into a DataFrame never builds them. Any list
+    operation builds them all, once, and then this is a plain list of ValidRow.
+    """
+
+    def __init__(
+        self, row_numbers: Sequence[int], columns: Callable[[], RowColumns] | None = None
+    ) -> None:
+        super().__init__()
+        self._numbers = row_numbers
+        self._make = columns
+        self._columns: RowColumns | None = None
+
+    def _count(self) -> int:
+        return len(self._numbers)
+
+    def columns(self) -> tuple[Sequence[int], RowColumns] | None:
+        """(row numbers, normalised columns) while pending, else None (use the rows)."""
+        if self._make is None:
+            return None
+        if self._columns is None:
+            self._columns = self._make()
+        return self._numbers, self._columns
+
+    def build(self) -> None:
+        """Turn the columns into ValidRow objects (once)."""
+        parts = self.columns()
+        if parts is None:
+            return
+        numbers = [int(n) for n in parts[0]]
+        columns = parts[1]
+        keys = list(columns)
+        lists = [columns[key].to_pylist() for key in keys]
+        self._make, self._columns = None, None
+        rows = (
+            zip(numbers, zip(*lists, strict=True), strict=True)
+            if lists
+            else ((number, ()) for number in numbers)
+        )
+        from webinar_validate.report import ValidRow
+
+        with gc_paused():
+            list.extend(
+                self,
+                (
+                    ValidRow.trusted(rowNumber=number, values=dict(zip(keys, values, strict=True)))
+                    for number, values in rows
+                ),
+            )
+
+
+class InvalidRows(_LazyRows["InvalidRow"]):
+    """``invalidRows``, made a block at a time when written, or all at once when used as a list.
+
+    Half a million invalid rows with their messages cost seconds and gigabytes as objects. The
+    validation keeps what failed as arrays (row, column, rule); ``blocks()`` makes the row objects
+    of one block at a time, which the JSON and text writers use, so that only a block of them is
+    ever alive. Any list operation makes them all, once, and then this is a plain list.
+    """
+
+    def __init__(self, count: int, make: Callable[[int, int], list[InvalidRow]]) -> None:
+        super().__init__()
+        self._total = count
+        self._make = make
+
+    def _count(self) -> int:
+        return self._total
+
+    def blocks(self, size: int = JSON_BLOCK) -> Iterator[list[InvalidRow]]:
+        """The rows in order, ``size`` at a time; while pending, none is kept after its block."""
+        make = self._make
+        if make is None:
+            for start in range(0, list.__len__(self), size):
+                yield list.__getitem__(self, slice(start, start + size))
+            return
+        for start in range(0, self._total, size):
+            with gc_paused():
+                block: list[InvalidRow] = make(start, min(start + size, self._total))
+            yield block
+
+    def build(self) -> None:
+        """Make every row object (once)."""
+        if self._make is None:
+            return
+        rows = [row for block in self.blocks() for row in block]
+        self._make = None
+        list.extend(self, rows)
+
+
+def stream(rows: Sequence[R]) -> Iterator[R]:
+    """Each row in order; lazy invalid rows are made a block at a time and not kept."""
+    if isinstance(rows, InvalidRows) and rows.pending:
+        for block in rows.blocks():
+            yield from block  # type: ignore[misc]
+    else:
+        yield from rows
+
+
+def blocks_of(rows: Sequence[R]) -> Iterator[Sequence[R]]:
+    """The rows in blocks of JSON_BLOCK; lazy invalid rows are made a block at a time."""
+    if isinstance(rows, InvalidRows):
+        yield from rows.blocks()  # type: ignore[misc]
+        return
+    for start in range(0, len(rows), JSON_BLOCK):
+        yield rows[start : start + JSON_BLOCK]
 
 
 def rows_json(adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None) -> Iterator[str]:
     """Row objects as the inside of a JSON list, a block at a time, at the report's depth."""
-    for start in range(0, len(rows), JSON_BLOCK):
-        text = adapter.dump_json(rows[start : start + JSON_BLOCK], indent=indent).decode()
+    for n, block in enumerate(blocks_of(rows)):
+        text = adapter.dump_json(block, indent=indent).decode()
         body = text[1:-1]  # the list's items; JSON strings hold no raw line breaks
         if indent is not None:
             body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
-        yield ("," if start else "") + body
+        yield ("," if n else "") + body
 
 
 def columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None) -> Iterator[str]:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from webinar_validate._context import arrow_column
-from webinar_validate._lazy_rows import ValidRows
+from webinar_validate._lazy_rows import ValidRows, stream
 from webinar_validate.contract import Kind, SessionContract
 from webinar_validate.table import Table, cell_text
 
@@ -204,7 +204,7 @@ def invalid_frame(report: DryRunReport, contract: SessionContract | None = None)
             *(row.values.get(name, "") for name in columns),
             "\n".join(f"{e.cell} {e.code}: {e.message}" for e in row.errors),
         ]
-        for row in report.invalid_rows
+        for row in stream(report.invalid_rows)
     ]
     frame = pd.DataFrame.from_records(records, columns=["rowNumber", *columns, "errors"])
     return frame.astype({"rowNumber": "int64"} | dict.fromkeys([*columns, "errors"], "str"))

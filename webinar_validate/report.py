@@ -26,6 +26,7 @@ from pydantic import (
 from webinar_validate._lazy_rows import (
     JSON_BLOCK,
     ValidRows,
+    _LazyRows,
     columns_json,
     rows_json,
 )
@@ -164,22 +165,22 @@ class BackgroundJob(_Model):
 
 
 class _BuildsRows(_Model):
-    """pydantic reads a list's items directly: lazy valid rows are built before a dump."""
+    """pydantic reads a list's items directly: lazy rows are built before a dump."""
 
     def _build_rows(self) -> None:
         for value in self.__dict__.values():
-            if isinstance(value, ValidRows):
+            if isinstance(value, _LazyRows):
                 value.build()
             elif isinstance(value, _BuildsRows):
                 value._build_rows()
 
     def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """As pydantic's, after building lazy valid rows."""
+        """As pydantic's, after building lazy rows."""
         self._build_rows()
         return super().model_dump(*args, **kwargs)
 
     def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        """As pydantic's, after building lazy valid rows."""
+        """As pydantic's, after building lazy rows."""
         self._build_rows()
         return super().model_dump_json(*args, **kwargs)
 
@@ -298,11 +299,14 @@ class DryRunReport(_BuildsRows):
     def iter_json(self, *, indent: int | None = 2) -> Iterator[str]:
         """The report as JSON text, in pieces: rows are written a block at a time (valid rows
         from their columns), so a million rows never exist as one string, nor valid rows as
-        objects. Valid rows written from columns take one line each."""
+        objects. Valid rows written from columns take one line each; invalid rows are made a block
+        at a time and not kept."""
         result = self.result
-        if len(result.validRows) + len(result.invalidRows) <= JSON_BLOCK and not (
-            isinstance(result.validRows, ValidRows) and result.validRows.pending
-        ):
+        lazy = any(
+            isinstance(rows, _LazyRows) and rows.pending
+            for rows in (result.validRows, result.invalidRows)
+        )
+        if len(result.validRows) + len(result.invalidRows) <= JSON_BLOCK and not lazy:
             yield self.model_dump_json(indent=indent)
             return
         skip = {"data": {"APIBulkWebinarImport": {"validRows", "invalidRows"}}}

@@ -19,25 +19,25 @@ import pandera.pandas
 
 from webinar_validate._context import Context
 from webinar_validate._gc import gc_paused
+from webinar_validate._invalid import Failures, first_failures
+from webinar_validate._invalid import invalid_rows as invalid_rows_of
 from webinar_validate._lazy_rows import ValidRows
 from webinar_validate._normalize import normalized_columns
 from webinar_validate.codes import Code
-from webinar_validate.contract import Col, Rule, SessionContract, check_name, normalize_header
+from webinar_validate.contract import Col, SessionContract, normalize_header
 from webinar_validate.errors import HeaderError, Problem, WebinarValidateError
 from webinar_validate.report import (
     BackgroundJob,
     BulkImport,
-    CellError,
     Data,
     DryRunReport,
     Extensions,
-    InvalidRow,
     Preflight,
     Warning_,
     describe,
     failed_report,
 )
-from webinar_validate.table import Table, cell_ref, column_letters
+from webinar_validate.table import Table, column_letters
 
 
 def validate_file(
@@ -207,78 +207,13 @@ def _judge(
     )
     ctx.prime_text({key: text if every else text[filled] for key, text in trimmed.items()})
     ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
-    errors = _run_schema(ctx, contract)
-    failing = sorted(
-        {index for index, _ in errors}
-        | {index for index, _ in table.formulas_without_value}
-        | set(table.extra_cells)
+    failures = _run_schema(ctx, contract)
+    anchor = (
+        list(header.keys).index(Col.WEBINAR_PROVIDER) if Col.WEBINAR_PROVIDER in header.keys else 0
     )
-    ctx.focus(failing)
-    position = {key: i for i, key in enumerate(header.keys)}
-    anchor = position.get(Col.WEBINAR_PROVIDER, 0)
-    # Cell names are built per failing cell: work out the sheet prefix and letters once.
-    prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
-    letters = [column_letters(i) for i in range(len(table.header) + 1)]
-
-    def ref_of(index: int, pos: int) -> str:
-        letter = letters[pos] if pos < len(letters) else column_letters(pos)
-        return f"{prefix}{letter}{int(table.row_numbers[index])}"
-
-    # Only failing rows are read back out of the table, row-wise.
-    cells = dict(zip(failing, table.row_values(failing), strict=True))
-    lines = table.lines
-
-    def cell_error(
-        index: int, column: str | None, pos: int, code: Code | str, message: str, value: str
-    ) -> CellError:
-        return CellError.trusted(
-            column=column,
-            cell=ref_of(index, pos),
-            code=code,
-            message=message,
-            value=value,
-            line=int(lines[index]) if lines is not None else None,
-        )
-
-    by_row: dict[int, list[tuple[int, CellError]]] = {}
-    for (index, column), (_, rule) in errors.items():
-        pos = position.get(column, anchor)
-        raw = cells[index][pos] if column in position else ""
-        message = rule.message(ctx, column, index, raw)
-        by_row.setdefault(index, []).append(
-            (pos, cell_error(index, column, pos, rule.code, message, cells[index][pos]))
-        )
-    for index, pos in sorted(table.formulas_without_value):
-        key = header.keys[pos]
-        ref = ref_of(index, pos)
-        message = (
-            f"{key} in {ref} is a formula with no saved result; open the file in your spreadsheet "
-            "program, let it calculate, and save it again (or paste the value instead)."
-        )
-        found = [item for item in by_row.get(index, []) if item[0] != pos]
-        err = cell_error(index, key, pos, Code.FORMULA_WITHOUT_VALUE, message, cells[index][pos])
-        by_row[index] = [*found, (pos, err)]
-    for index, pos in sorted(table.extra_cells.items()):
-        letter = column_letters(pos)
-        last = column_letters(len(table.header) - 1)
-        message = (
-            f"This row has a value in column {letter}, beyond the last headed column ({last}); "
-            "add a header for it or delete the value."
-        )
-        err = cell_error(index, None, pos, Code.EXTRA_CELLS, message, "")
-        by_row.setdefault(index, []).append((pos, err))
-
-    present = list(header.keys)
-    invalid_rows = [
-        InvalidRow.trusted(
-            rowNumber=int(table.row_numbers[index]),
-            values=dict(zip(present, cells[index], strict=True)),
-            errors=[err for _, err in sorted(found, key=lambda item: item[0])],
-        )
-        for index, found in sorted(by_row.items())
-    ]
+    invalid_rows, failing = invalid_rows_of(ctx, table, header.keys, anchor, failures)
     kept = data.index.to_numpy()
-    valid_index = kept[~np.isin(kept, np.fromiter(by_row, dtype=np.int64, count=len(by_row)))]
+    valid_index = kept[~np.isin(kept, failing)]
     valid_rows = _valid_rows(ctx, header, table, valid_index)
     blank_numbers = [int(table.row_numbers[i]) for i in np.flatnonzero(~filled).tolist()]
     warnings = list(header.warnings)
@@ -306,10 +241,9 @@ def _judge(
     return report
 
 
-def _run_schema(ctx: Context, contract: SessionContract) -> dict[tuple[int, str], tuple[int, Rule]]:
+def _run_schema(ctx: Context, contract: SessionContract) -> Failures:
     """Run the pandera schema lazily; the first failing rule of each cell, by judging order."""
     schema = contract.to_pandera(ctx, list(ctx.frame.columns))
-    found: dict[tuple[int, str], tuple[int, Rule]] = {}
     # pandera registers the schema (whose checks hold ctx, and so the frame) in a module-level
     # dict keyed by the validated object; validate a throw-away view and clear it afterwards,
     # or every run would keep its frame alive until exit.
@@ -317,22 +251,10 @@ def _run_schema(ctx: Context, contract: SessionContract) -> dict[tuple[int, str]
     try:
         schema.validate(view, lazy=True, inplace=True)
     except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        order = {
-            check_name(col, n): (col, n, rule)
-            for col, rules in ctx.rules.items()
-            for n, rule in enumerate(rules)
-        }
-        for check, index in zip(cases["check"].to_numpy(), cases["index"].to_numpy(), strict=True):
-            if check not in order or index is None:
-                continue
-            col, n, rule = order[check]
-            key = (int(index), col)
-            if key not in found or found[key][0] > n:
-                found[key] = (n, rule)
+        return first_failures(ctx, exc.failure_cases)
     finally:
         view.pandera.add_schema(pandera.pandas.DataFrameSchema())
-    return found
+    return Failures.none(ctx)
 
 
 def _valid_rows(ctx: Context, header: _Header, table: Table, valid_index: np.ndarray) -> ValidRows:

@@ -1,0 +1,221 @@
+"""What failed, as arrays, and the invalid rows made from it a block at a time.
+
+pandera's failure cases say which rule failed in which row; :func:`first_failures` keeps the
+first failing rule of each cell (the contract's judging order) as three sorted integer arrays.
+:func:`invalid_rows` adds the table's own findings (formulas without a value, cells beyond the
+header) and returns the lazy ``invalidRows``: messages, cell names and row objects are made only
+for the block of rows being written or used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from webinar_validate._lazy_rows import InvalidRows
+from webinar_validate.codes import Code
+from webinar_validate.contract import Rule, check_name
+from webinar_validate.report import CellError, InvalidRow
+from webinar_validate.table import Table, cell_ref, column_letters
+
+if TYPE_CHECKING:
+    from webinar_validate._context import Context
+
+_FORMULA = -1
+_EXTRA = -2
+
+
+@dataclass(frozen=True)
+class Failures:
+    """The first failing rule of each failing cell, sorted by row, then column (frame order)."""
+
+    index: np.ndarray
+    """The frame index of the row, per failure."""
+    column: np.ndarray
+    """The failing column, as its position in ``columns``."""
+    rule: np.ndarray
+    """The failing rule, as its position in ``rules``."""
+    columns: list[str]
+    rules: list[Rule]
+
+    @classmethod
+    def none(cls, ctx: Context) -> Failures:
+        """No failing cell."""
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(empty, empty, empty, list(ctx.rules), [])
+
+
+def first_failures(ctx: Context, cases: pd.DataFrame) -> Failures:
+    """The first failing rule of each cell, from pandera's failure cases (whole columns at once).
+
+    Rules are numbered column by column in judging order, so the first failing rule of a cell is
+    the lowest number among its failures.
+    """
+    columns = list(ctx.rules)
+    rules: list[Rule] = []
+    owner: list[int] = []
+    number: dict[str, int] = {}
+    for c, (name, column_rules) in enumerate(ctx.rules.items()):
+        for n, each in enumerate(column_rules):
+            number[check_name(name, n)] = len(rules)
+            rules.append(each)
+            owner.append(c)
+    found = cases["check"].map(number)
+    where = pd.to_numeric(cases["index"], errors="coerce")
+    keep = (found.notna() & where.notna()).to_numpy(dtype=bool)
+    rule = found.to_numpy()[keep].astype(np.int64)
+    index = where.to_numpy()[keep].astype(np.int64)
+    column = np.asarray(owner, dtype=np.int64)[rule]
+    order = np.lexsort((rule, column, index))
+    index, column, rule = index[order], column[order], rule[order]
+    first = np.ones(len(index), dtype=bool)
+    first[1:] = (index[1:] != index[:-1]) | (column[1:] != column[:-1])
+    return Failures(index[first], column[first], rule[first], columns, rules)
+
+
+def invalid_rows(
+    ctx: Context, table: Table, keys: Sequence[str], anchor: int, failures: Failures
+) -> tuple[InvalidRows, np.ndarray]:
+    """The lazy ``invalidRows`` and the frame indexes of the invalid rows (sorted).
+
+    ``keys`` are the header's contract keys by column position; an error about a column the
+    file lacks is shown at the ``anchor`` column.
+    """
+    position = {key: i for i, key in enumerate(keys)}
+    column_pos = np.array([position.get(c, anchor) for c in failures.columns], dtype=np.int64)
+    index = failures.index
+    pos = column_pos[failures.column] if len(index) else np.zeros(0, dtype=np.int64)
+    kind = failures.rule
+    column = failures.column
+    if table.formulas_without_value:
+        formulas = np.array(sorted(table.formulas_without_value), dtype=np.int64).reshape(-1, 2)
+        width = len(table.header) + 1
+        hidden = np.isin(index * width + pos, formulas[:, 0] * width + formulas[:, 1])
+        index, pos, kind, column = (a[~hidden] for a in (index, pos, kind, column))
+        index, pos, kind, column = _added(index, pos, kind, column, formulas, _FORMULA)
+    if table.extra_cells:
+        extra = np.array(sorted(table.extra_cells.items()), dtype=np.int64).reshape(-1, 2)
+        index, pos, kind, column = _added(index, pos, kind, column, extra, _EXTRA)
+    order = np.lexsort((column, pos, index))
+    index, pos, kind, column = index[order], pos[order], kind[order], column[order]
+    rows = np.unique(index)
+    starts = np.searchsorted(index, rows)
+    bounds = np.append(starts, len(index))
+    maker = _RowMaker(ctx, table, keys, failures, rows, bounds, (index, pos, kind, column))
+    return InvalidRows(len(rows), maker), rows
+
+
+def _added(
+    index: np.ndarray,
+    pos: np.ndarray,
+    kind: np.ndarray,
+    column: np.ndarray,
+    cells: np.ndarray,
+    marker: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    count = len(cells)
+    return (
+        np.concatenate([index, cells[:, 0]]),
+        np.concatenate([pos, cells[:, 1]]),
+        np.concatenate([kind, np.full(count, marker, dtype=np.int64)]),
+        np.concatenate([column, np.full(count, -1, dtype=np.int64)]),
+    )
+
+
+class _RowMaker:
+    """Makes the InvalidRow objects of the failing rows ``[start, stop)``."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        table: Table,
+        keys: Sequence[str],
+        failures: Failures,
+        rows: np.ndarray,
+        bounds: np.ndarray,
+        entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    ) -> None:
+        self.ctx = ctx
+        self.table = table
+        self.keys = list(keys)
+        self.failures = failures
+        self.rows = rows
+        self.bounds = bounds
+        self.entries = entries
+        # Cell names are built per failing cell: the sheet prefix and letters once.
+        self.prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
+        self.letters = [column_letters(i) for i in range(len(table.header) + 1)]
+
+    def ref(self, index: int, pos: int) -> str:
+        letters = self.letters
+        letter = letters[pos] if pos < len(letters) else column_letters(pos)
+        return f"{self.prefix}{letter}{int(self.table.row_numbers[index])}"
+
+    def __call__(self, start: int, stop: int) -> list[InvalidRow]:
+        ctx, table, keys = self.ctx, self.table, self.keys
+        rows = self.rows[start:stop].tolist()
+        ctx.focus(rows)
+        cells = table.row_values(rows)
+        lo, hi = int(self.bounds[start]), int(self.bounds[stop])
+        index_of, pos_of, kind_of, column_of = (a[lo:hi].tolist() for a in self.entries)
+        names, rules = self.failures.columns, self.failures.rules
+        lines = table.lines
+        made: list[InvalidRow] = []
+        at = 0
+        for index, row in zip(rows, cells, strict=True):
+            errors: list[CellError] = []
+            line = int(lines[index]) if lines is not None else None
+            while at < len(index_of) and index_of[at] == index:
+                pos, kind = pos_of[at], kind_of[at]
+                value = row[pos] if pos < len(row) else ""
+                column: str | None
+                if kind >= 0:
+                    column = names[column_of[at]]
+                    rule = rules[kind]
+                    raw = value if column in keys else ""
+                    code: Code | str = rule.code
+                    message = rule.message(ctx, column, index, raw)
+                elif kind == _FORMULA:
+                    column, code = keys[pos], Code.FORMULA_WITHOUT_VALUE
+                    message = self._formula(column, self.ref(index, pos))
+                else:
+                    column, code, value = None, Code.EXTRA_CELLS, ""
+                    message = self._extra(pos)
+                errors.append(
+                    CellError.trusted(
+                        column=column,
+                        cell=self.ref(index, pos),
+                        code=code,
+                        message=message,
+                        value=value,
+                        line=line,
+                    )
+                )
+                at += 1
+            made.append(
+                InvalidRow.trusted(
+                    rowNumber=int(table.row_numbers[index]),
+                    values=dict(zip(keys, row, strict=True)),
+                    errors=errors,
+                )
+            )
+        ctx.focus(None)
+        return made
+
+    @staticmethod
+    def _formula(key: str, ref: str) -> str:
+        return (
+            f"{key} in {ref} is a formula with no saved result; open the file in your spreadsheet "
+            "program, let it calculate, and save it again (or paste the value instead)."
+        )
+
+    def _extra(self, pos: int) -> str:
+        last = column_letters(len(self.table.header) - 1)
+        return (
+            f"This row has a value in column {column_letters(pos)}, beyond the last headed "
+            f"column ({last}); add a header for it or delete the value."
+        )
