@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from webinar_validate import _values
+from webinar_validate import _bytescan, _values
 from webinar_validate._context import Context, per_value
 from webinar_validate.codes import Code
 from webinar_validate.contract import ColumnSpec, Kind, Rule
@@ -27,6 +28,7 @@ UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]
 WHOLE_NUMBER = r"[+-]?[0-9]+(?:\.0*)?"
 LANGUAGE = r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?"
 CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+INJECTION_CHARS = "=+-@\t\r"
 INJECTION_START = "^[=+\\-@\t\r]"
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
@@ -57,8 +59,6 @@ def _may_hold_control(raw: pd.Series) -> bool:
     array = raw.array
     if not hasattr(array, "__arrow_array__"):
         return True
-    import pyarrow as pa
-
     chunks = pa.array(array)
     for chunk in getattr(chunks, "chunks", [chunks]):
         if chunk.type not in (pa.string(), pa.large_string()):
@@ -83,7 +83,11 @@ _CONTROL_SET = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(12
 
 
 def _injection(ctx: Context, col: str) -> pd.Series:
-    return ctx.raw(col).str.match(INJECTION_START, na=False)
+    raw = ctx.raw(col)
+    if hasattr(raw.array, "__arrow_array__"):  # the first bytes, ~15x faster than the regex
+        first = _bytescan.starts_with_any(pa.array(raw.array), INJECTION_CHARS)
+        return pd.Series(first, index=raw.index)
+    return raw.str.match(INJECTION_START, na=False)
 
 
 def _injection_msg(ctx: Context, col: str, index: Any, value: str) -> str:
@@ -104,7 +108,10 @@ def _required_msg(ctx: Context, col: str, index: Any, value: str) -> str:
 
 def _too_long(ctx: Context, col: str) -> pd.Series:
     limit = _spec(ctx, col).max_length or 0
-    return ctx.text(col).str.len() > limit
+    text = ctx.text(col)
+    if hasattr(text.array, "__arrow_array__"):  # offsets, when every character is ASCII
+        return pd.Series(_bytescan.char_lengths(pa.array(text.array)) > limit, index=text.index)
+    return text.str.len() > limit
 
 
 def _too_long_msg(ctx: Context, col: str, index: Any, value: str) -> str:
@@ -334,6 +341,37 @@ _REQUIRED_RULE = Rule(Code.REQUIRED, _required, _required_msg)
 _TOO_LONG_RULE = Rule(Code.TOO_LONG, _too_long, _too_long_msg)
 _CHOICE_RULE = Rule(Code.INVALID_CHOICE, _bad_choice, _bad_choice_msg)
 _PATTERN_RULE = Rule(Code.INVALID_PATTERN, _slug_fails, _pattern_msg)
+
+
+_BUILT_IN = {
+    id(rule)
+    for rule in (
+        *(rule for rules in _COMMON.values() for rule in rules),
+        _CONTROL_RULE,
+        _INJECTION_RULE,
+        _REQUIRED_RULE,
+        _TOO_LONG_RULE,
+        _CHOICE_RULE,
+        _PATTERN_RULE,
+    )
+}
+
+
+def column_local(ctx: Context) -> dict[str, list[Rule]]:
+    """Per column, the built-in rules whose masks read that column alone (its duplicates too).
+
+    These may be computed on another thread, one column per task. A column with a rule of the
+    user's among its own checks is left out: ``valid()`` would run that rule there.
+    """
+    from webinar_validate import _cross
+
+    picked: dict[str, list[Rule]] = {}
+    for column, rules in ctx.rules.items():
+        if all(id(rule) in _BUILT_IN for rule in rules if rule.own):
+            picked[column] = [
+                rule for rule in rules if id(rule) in _BUILT_IN or _cross.is_duplicate_value(rule)
+            ]
+    return picked
 
 
 def rules_for(contract: SessionContract, spec: ColumnSpec) -> tuple[Rule, ...]:

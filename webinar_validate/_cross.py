@@ -205,3 +205,8 @@ for _col in (Col.SESSION_ID, Col.SLUG, Col.SKU):
 def rules_for(contract: SessionContract, column: str) -> tuple[Rule, ...]:
     """The cross-cell rules reported on ``column``."""
     return _RULES.get(column, ())
+
+
+def is_duplicate_value(rule: Rule) -> bool:
+    """True for the duplicate_value rule: its mask reads its own column alone."""
+    return rule.fails is _duplicate_value
