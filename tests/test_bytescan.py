@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webinar_validate._bytescan import (
+    byte_from_end,
     char_lengths,
     first_byte,
     is_ascii_only,
@@ -62,6 +63,13 @@ def test_first_and_last_byte(case: tuple[list[str | None], Any]) -> None:
     assert first_byte(array).tolist() == [b[0] if b else 0 for b in encoded]
     assert last_byte(array).tolist() == [b[-1] if b else 0 for b in encoded]
     assert first_byte(array).dtype == last_byte(array).dtype == np.uint8
+
+
+@given(arrays(), st.integers(1, 8))
+def test_byte_from_end(case: tuple[list[str | None], Any], k: int) -> None:
+    values, array = case
+    encoded = [(v or "").encode() for v in values]
+    assert byte_from_end(array, k).tolist() == [b[-k] if len(b) >= k else 0 for b in encoded]
 
 
 @given(arrays())

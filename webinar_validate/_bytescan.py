@@ -100,6 +100,16 @@ def last_byte(array: Any) -> U8:
     return _last(bufs, _filled(bufs))
 
 
+def byte_from_end(array: Any, k: int) -> U8:
+    """The ``k``-th UTF-8 byte from each value's end (1: the last); 0 where the value is null
+    or shorter than ``k`` bytes."""
+    bufs = _buffers(array)
+    long_enough = (bufs.offsets[1:] - bufs.offsets[:-1]) >= k
+    if bufs.valid is not None:
+        long_enough &= bufs.valid
+    return _byte_at(bufs, bufs.offsets[1:] - k, long_enough)
+
+
 def starts_with_any(array: Any, chars: str) -> Bools:
     """True where the value's first character is one of ``chars`` (ASCII only): the same as
     ``Series.str.match("^[...]")`` on the characters, and False for an empty or null value.

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TextIO
 
-from webinar_validate._lazy_rows import stream
+from webinar_validate._lazy_rows import CellLike, errors_of
 
 if TYPE_CHECKING:
-    from webinar_validate.report import CellError, DryRunReport
+    from webinar_validate.report import DryRunReport
 
 _LETTERS = re.compile(r"([A-Z]+)[0-9]+$")
 
@@ -49,7 +49,7 @@ def command(kind: str, message: str, **properties: object) -> str:
     return f"::{kind} {props}::{escape_data(message)}"
 
 
-def _error_line(source: str, row_number: int, error: CellError) -> str:
+def _error_line(source: str, row_number: int, error: CellLike) -> str:
     line = error.line if error.line is not None else row_number
     return command(
         "error",
@@ -73,9 +73,9 @@ def github_report(report: DryRunReport, out: TextIO) -> None:
         codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
         print(f"{pre.source}: not judged ({codes})", file=out)
         return
-    for row in stream(report.invalid_rows):  # made a block at a time, not kept
-        for error in row.errors:
-            print(_error_line(pre.source, row.rowNumber, error), file=out)
+    for number, errors in errors_of(report.invalid_rows):  # a block at a time, no row objects
+        for error in errors:
+            print(_error_line(pre.source, number, error), file=out)
     for warning in pre.warnings:
         print(command("warning", warning.message, file=pre.source, title=warning.code), file=out)
     print(

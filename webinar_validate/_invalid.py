@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from webinar_validate._lazy_rows import InvalidRows
+from webinar_validate._lazy_rows import ErrorRecord, InvalidRows
 from webinar_validate.codes import Code
 from webinar_validate.contract import Rule, check_name
 from webinar_validate.report import CellError, InvalidRow
@@ -127,7 +127,7 @@ def _added(
 
 
 class _RowMaker:
-    """Makes the InvalidRow objects of the failing rows ``[start, stop)``."""
+    """Makes the invalid rows ``[start, stop)``: as errors, as row objects or as JSON text."""
 
     def __init__(
         self,
@@ -143,7 +143,7 @@ class _RowMaker:
         self.table = table
         self.keys = list(keys)
         self.failures = failures
-        self.rows = rows
+        self.rows_index = rows
         self.bounds = bounds
         self.entries = entries
         # Cell names are built per failing cell: the sheet prefix and letters once.
@@ -155,23 +155,23 @@ class _RowMaker:
         letter = letters[pos] if pos < len(letters) else column_letters(pos)
         return f"{self.prefix}{letter}{int(self.table.row_numbers[index])}"
 
-    def __call__(self, start: int, stop: int) -> list[InvalidRow]:
+    def errors(self, start: int, stop: int) -> list[tuple[int, list[ErrorRecord]]]:
+        """(rowNumber, errors in column order) of each row; messages are made here."""
         ctx, table, keys = self.ctx, self.table, self.keys
-        rows = self.rows[start:stop].tolist()
+        rows = self.rows_index[start:stop].tolist()
         ctx.focus(rows)
-        cells = table.row_values(rows)
         lo, hi = int(self.bounds[start]), int(self.bounds[stop])
         index_of, pos_of, kind_of, column_of = (a[lo:hi].tolist() for a in self.entries)
+        values = table.cells_at(index_of, pos_of)
         names, rules = self.failures.columns, self.failures.rules
-        lines = table.lines
-        made: list[InvalidRow] = []
+        numbers, lines = table.row_numbers, table.lines
+        made: list[tuple[int, list[ErrorRecord]]] = []
         at = 0
-        for index, row in zip(rows, cells, strict=True):
-            errors: list[CellError] = []
+        for index in rows:
+            errors: list[ErrorRecord] = []
             line = int(lines[index]) if lines is not None else None
             while at < len(index_of) and index_of[at] == index:
-                pos, kind = pos_of[at], kind_of[at]
-                value = row[pos] if pos < len(row) else ""
+                pos, kind, value = pos_of[at], kind_of[at], values[at]
                 column: str | None
                 if kind >= 0:
                     column = names[column_of[at]]
@@ -185,26 +185,43 @@ class _RowMaker:
                 else:
                     column, code, value = None, Code.EXTRA_CELLS, ""
                     message = self._extra(pos)
-                errors.append(
-                    CellError.trusted(
-                        column=column,
-                        cell=self.ref(index, pos),
-                        code=code,
-                        message=message,
-                        value=value,
-                        line=line,
-                    )
-                )
+                errors.append(ErrorRecord(column, self.ref(index, pos), code, message, value, line))
                 at += 1
-            made.append(
-                InvalidRow.trusted(
-                    rowNumber=int(table.row_numbers[index]),
-                    values=dict(zip(keys, row, strict=True)),
-                    errors=errors,
-                )
-            )
+            made.append((int(numbers[index]), errors))
         ctx.focus(None)
         return made
+
+    def rows(self, start: int, stop: int) -> list[InvalidRow]:
+        """The InvalidRow objects."""
+        keys = self.keys
+        cells = self.table.row_values(self.rows_index[start:stop].tolist())
+        return [
+            InvalidRow.trusted(
+                rowNumber=number,
+                values=dict(zip(keys, row, strict=True)),
+                errors=[CellError.trusted(**error._asdict()) for error in errors],
+            )
+            for (number, errors), row in zip(self.errors(start, stop), cells, strict=True)
+        ]
+
+    def json(self, start: int, stop: int) -> list[str]:
+        """Each row as one line of JSON, as ``json.dumps`` writes its ``model_dump``: the cells
+        column-wise from the table (see ``_rowjson``), the errors per failing cell."""
+        import pyarrow as pa
+
+        from webinar_validate._rowjson import row_objects_json
+
+        where = pa.array(self.rows_index[start:stop], type=pa.int64())
+        numbers = pa.array(np.asarray(self.table.row_numbers, dtype=np.int64)[where.to_numpy()])
+        cells = {
+            key: column.take(where)
+            for key, column in zip(self.keys, self.table.columns, strict=True)
+        }
+        heads = row_objects_json(numbers, cells).to_pylist()
+        return [
+            f'{head[:-1]}, "errors": [{", ".join(error.json() for error in errors)}]}}'
+            for head, (_, errors) in zip(heads, self.errors(start, stop), strict=True)
+        ]
 
     @staticmethod
     def _formula(key: str, ref: str) -> str:

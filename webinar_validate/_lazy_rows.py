@@ -10,8 +10,9 @@ columns (see :mod:`._rowjson`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from webinar_validate._gc import gc_paused
 
@@ -155,34 +156,109 @@ class ValidRows(_LazyRows["ValidRow"]):
             )
 
 
+class ErrorRecord(NamedTuple):
+    """One failing cell, as a CellError holds it, before any object is made of it."""
+
+    column: str | None
+    cell: str
+    code: str
+    message: str
+    value: str
+    line: int | None
+
+    def json(self) -> str:
+        """The JSON text ``json.dumps`` writes for the CellError's ``model_dump``."""
+        text = _json_text
+        column = "null" if self.column is None else text(self.column)
+        line = "" if self.line is None else f', "line": {self.line}'
+        return (
+            f'{{"column": {column}, "cell": {text(self.cell)}, "code": {text(str(self.code))}, '
+            f'"message": {text(self.message)}, "value": {text(self.value)}{line}}}'
+        )
+
+
+_json_text: Callable[[str], str] = json.encoder.encode_basestring
+
+
+class CellLike(Protocol):
+    """What the text writers read of an error: a CellError or an ErrorRecord."""
+
+    @property
+    def column(self) -> str | None: ...  # pragma: no cover - a protocol
+    @property
+    def cell(self) -> str: ...  # pragma: no cover - a protocol
+    @property
+    def code(self) -> str: ...  # pragma: no cover - a protocol
+    @property
+    def message(self) -> str: ...  # pragma: no cover - a protocol
+    @property
+    def line(self) -> int | None: ...  # pragma: no cover - a protocol
+
+
+class RowSource(Protocol):
+    """Makes the invalid rows ``[start, stop)`` in each of the forms the writers use."""
+
+    def errors(self, start: int, stop: int) -> list[tuple[int, list[ErrorRecord]]]:
+        """(rowNumber, errors) of each row."""
+
+    def rows(self, start: int, stop: int) -> list[InvalidRow]:
+        """The InvalidRow objects."""
+
+    def json(self, start: int, stop: int) -> list[str]:
+        """Each row's JSON text."""
+
+
 class InvalidRows(_LazyRows["InvalidRow"]):
     """``invalidRows``, made a block at a time when written, or all at once when used as a list.
 
     Half a million invalid rows with their messages cost seconds and gigabytes as objects. The
-    validation keeps what failed as arrays (row, column, rule); ``blocks()`` makes the row objects
-    of one block at a time, which the JSON and text writers use, so that only a block of them is
-    ever alive. Any list operation makes them all, once, and then this is a plain list.
+    validation keeps what failed as arrays (row, column, rule); the writers ask a block at a
+    time for the errors (text), the JSON text, or the row objects (``blocks()``), so that only a
+    block is ever alive. Any list operation makes every object, once, and then this is a plain
+    list.
     """
 
-    def __init__(self, count: int, make: Callable[[int, int], list[InvalidRow]]) -> None:
+    def __init__(self, count: int, source: RowSource) -> None:
         super().__init__()
         self._total = count
-        self._make = make
+        self._make = source
 
     def _count(self) -> int:
         return self._total
 
+    def _spans(self, size: int) -> Iterator[tuple[int, int]]:
+        for start in range(0, self._total, size):
+            yield start, min(start + size, self._total)
+
     def blocks(self, size: int = JSON_BLOCK) -> Iterator[list[InvalidRow]]:
         """The rows in order, ``size`` at a time; while pending, none is kept after its block."""
-        make = self._make
-        if make is None:
+        source: RowSource | None = self._make
+        if source is None:
             for start in range(0, list.__len__(self), size):
                 yield list.__getitem__(self, slice(start, start + size))
             return
-        for start in range(0, self._total, size):
+        for start, stop in self._spans(size):
             with gc_paused():
-                block: list[InvalidRow] = make(start, min(start + size, self._total))
+                block = source.rows(start, stop)
             yield block
+
+    def errors(self, size: int = JSON_BLOCK) -> Iterator[tuple[int, Sequence[CellLike]]]:
+        """(rowNumber, errors) of each row in order; while pending, no row object is made."""
+        source: RowSource | None = self._make
+        if source is None:
+            for row in list.__iter__(self):
+                yield row.rowNumber, row.errors
+            return
+        for start, stop in self._spans(size):
+            yield from source.errors(start, stop)
+
+    def json_lines(self, size: int = JSON_BLOCK) -> Iterator[list[str]]:
+        """While pending, each block's rows as JSON text, one line per row (no object made)."""
+        source: RowSource | None = self._make
+        if source is None:
+            raise ValueError("the rows are built: write them with their model")
+        for start, stop in self._spans(size):
+            yield source.json(start, stop)
 
     def build(self) -> None:
         """Make every row object (once)."""
@@ -191,6 +267,15 @@ class InvalidRows(_LazyRows["InvalidRow"]):
         rows = [row for block in self.blocks() for row in block]
         self._make = None
         list.extend(self, rows)
+
+
+def errors_of(rows: Sequence[InvalidRow]) -> Iterator[tuple[int, Sequence[CellLike]]]:
+    """(rowNumber, errors) of each invalid row; lazy rows make no row object for it."""
+    if isinstance(rows, InvalidRows):
+        yield from rows.errors()
+    else:
+        for row in rows:
+            yield row.rowNumber, row.errors
 
 
 def stream(rows: Sequence[R]) -> Iterator[R]:
@@ -219,6 +304,16 @@ def rows_json(adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None
         if indent is not None:
             body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
         yield ("," if n else "") + body
+
+
+def lines_json(blocks: Iterator[list[str]], indent: int | None) -> Iterator[str]:
+    """Rows given as JSON text, one per line, as the inside of the report's list."""
+    inner = "\n" + " " * (4 * indent) if indent is not None else ""
+    first = True
+    for block in blocks:
+        if block:
+            yield ("" if first else ",") + inner + f",{inner}".join(block)
+            first = False
 
 
 def columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None) -> Iterator[str]:

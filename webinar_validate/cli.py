@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from webinar_validate import cli_outputs
-from webinar_validate._lazy_rows import stream
+from webinar_validate._lazy_rows import errors_of
 from webinar_validate._version import __version__
 
 if TYPE_CHECKING:
@@ -104,8 +104,8 @@ def _text_report(report: DryRunReport, out: TextIO, err: TextIO) -> None:
         codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
         print(f"{pre.source}: {codes} {' '.join(p.message for p in report.errors)}", file=err)
         return
-    for row in stream(report.invalid_rows):  # made a block at a time, not kept
-        for error in row.errors:
+    for _, errors in errors_of(report.invalid_rows):  # a block at a time, no row objects
+        for error in errors:
             print(f"{pre.source}:{error.cell} {error.code} {error.message}", file=out)
     for warning in pre.warnings:
         print(f"{pre.source}: warning {warning.code} {warning.message}", file=out)

@@ -25,9 +25,11 @@ from pydantic import (
 
 from webinar_validate._lazy_rows import (
     JSON_BLOCK,
+    InvalidRows,
     ValidRows,
     _LazyRows,
     columns_json,
+    lines_json,
     rows_json,
 )
 from webinar_validate.codes import Code
@@ -299,8 +301,7 @@ class DryRunReport(_BuildsRows):
     def iter_json(self, *, indent: int | None = 2) -> Iterator[str]:
         """The report as JSON text, in pieces: rows are written a block at a time (valid rows
         from their columns), so a million rows never exist as one string, nor valid rows as
-        objects. Valid rows written from columns take one line each; invalid rows are made a block
-        at a time and not kept."""
+        objects. Rows not yet made into objects are written from their arrays, one line each."""
         result = self.result
         lazy = any(
             isinstance(rows, _LazyRows) and rows.pending
@@ -322,8 +323,12 @@ class DryRunReport(_BuildsRows):
         else:
             yield from rows_json(_VALID_ROWS, rows, indent)
         yield f'{outer if len(rows) else ""}],{outer}"invalidRows"{colon}['
-        yield from rows_json(_INVALID_ROWS, result.invalidRows, indent)
-        yield f"{outer if result.invalidRows else ''}],{tail}"
+        invalid = result.invalidRows
+        if isinstance(invalid, InvalidRows) and invalid.pending:
+            yield from lines_json(invalid.json_lines(), indent)
+        else:
+            yield from rows_json(_INVALID_ROWS, invalid, indent)
+        yield f"{outer if invalid else ''}],{tail}"
 
     def valid_frame(self) -> pd.DataFrame:
         """The normalised valid rows as a DataFrame with typed columns, indexed by rowNumber."""
