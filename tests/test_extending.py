@@ -162,3 +162,16 @@ def test_an_own_rule_may_ask_whether_its_column_is_valid() -> None:
 def test_a_custom_code_must_be_snake_case() -> None:
     with pytest.raises(ValueError, match="snake_case"):
         Rule("Region Zone", _emea_outside_europe, _emea_message, own=False)
+
+
+def test_a_rule_that_raises_is_not_taken_for_a_rule_that_passes() -> None:
+    # pandera turns an exception in a check into a failure case with no row; a broken rule of
+    # the user's must not quietly pass every row: its error reaches the caller.
+    def broken(ctx: Any, column: str) -> pd.Series:
+        raise RuntimeError("the rule's own bug")
+
+    contract = SessionContract(
+        extra_rules={"title": (Rule("no_acme", broken, lambda *_: "unused"),)},
+    )
+    with pytest.raises(RuntimeError, match="the rule's own bug"):
+        validate_file(SAMPLES / "sessions.csv", contract=contract)

@@ -111,6 +111,17 @@ class Context:
             self._fails[key] = rule.fails(self, column).fillna(False).astype(bool)
         return self._fails[key]
 
+    def failing_any(self, column: str) -> pd.Series:
+        """True where the cell breaks any rule of its column (computed once per run)."""
+        key = f"any:{column}"
+        if key not in self.memo:
+            broken = np.zeros(len(self.frame), dtype=bool)
+            for rule in self.rules.get(column, ()):
+                broken |= self.failing(column, rule).to_numpy(dtype=bool)
+            self.memo[key] = pd.Series(broken, index=self.frame.index)
+        result: pd.Series = self.memo[key]
+        return result
+
     def prefetch(self, rules: dict[str, list[Rule]]) -> None:
         """Compute these rules' masks ahead, a column per task, on two threads.
 

@@ -50,31 +50,33 @@ class Failures:
 
 
 def first_failures(ctx: Context, cases: pd.DataFrame) -> Failures:
-    """The first failing rule of each cell, from pandera's failure cases (whole columns at once).
+    """The first failing rule of each failing cell, from pandera's failure cases (which name the
+    column) and the run's rule masks (which say the rule), a column at a time.
 
-    Rules are numbered column by column in judging order, so the first failing rule of a cell is
-    the lowest number among its failures.
+    Rules are numbered column by column in judging order.
     """
     columns = list(ctx.rules)
-    rules: list[Rule] = []
-    owner: list[int] = []
-    number: dict[str, int] = {}
-    for c, (name, column_rules) in enumerate(ctx.rules.items()):
-        for n, each in enumerate(column_rules):
-            number[check_name(name, n)] = len(rules)
-            rules.append(each)
-            owner.append(c)
+    rules = [rule for column in columns for rule in ctx.rules[column]]
+    first_rule = np.cumsum([0, *(len(ctx.rules[column]) for column in columns)])
+    number = {check_name(column): c for c, column in enumerate(columns)}
     found = cases["check"].map(number)
     where = pd.to_numeric(cases["index"], errors="coerce")
     keep = (found.notna() & where.notna()).to_numpy(dtype=bool)
-    rule = found.to_numpy()[keep].astype(np.int64)
+    column = found.to_numpy()[keep].astype(np.int64)
     index = where.to_numpy()[keep].astype(np.int64)
-    column = np.asarray(owner, dtype=np.int64)[rule]
-    order = np.lexsort((rule, column, index))
-    index, column, rule = index[order], column[order], rule[order]
-    first = np.ones(len(index), dtype=bool)
-    first[1:] = (index[1:] != index[:-1]) | (column[1:] != column[:-1])
-    return Failures(index[first], column[first], rule[first], columns, rules)
+    rule = np.full(len(index), -1, dtype=np.int64)
+    for c in np.unique(column).tolist():
+        picked = np.flatnonzero(column == c)
+        rows = ctx.frame.index.get_indexer(pd.Index(index[picked]))
+        masks = np.column_stack(
+            [
+                ctx.failing(columns[c], each).to_numpy(dtype=bool)[rows]
+                for each in ctx.rules[columns[c]]
+            ]
+        )
+        rule[picked] = first_rule[c] + masks.argmax(axis=1)
+    order = np.lexsort((column, index))
+    return Failures(index[order], column[order], rule[order], columns, rules)
 
 
 def invalid_rows(

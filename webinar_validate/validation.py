@@ -258,6 +258,8 @@ def _run_schema(ctx: Context, contract: SessionContract) -> Failures:
     schema = contract.to_pandera(ctx, list(ctx.frame.columns))
     if len(ctx.frame) >= _PREFETCH_ROWS:
         ctx.prefetch(column_local(ctx))
+    for column in ctx.rules:  # here, not in pandera: a rule of the user's that raises, raises
+        ctx.failing_any(column)
     # pandera registers the schema (whose checks hold ctx, and so the frame) in a module-level
     # dict keyed by the validated object; validate a throw-away view and clear it afterwards,
     # or every run would keep its frame alive until exit.
