@@ -44,6 +44,7 @@ class Context:
         self.memo: dict[str, Any] = {}
         self._lookups: dict[int, tuple[pd.Series, dict[Any, Any] | None, int]] = {}
         self._focus: list[Any] | None = None
+        self._focus_at: tuple[np.ndarray, list[Any]] | None = None
         self._once: dict[tuple[Any, ...], Any] = {}
         self.rules: dict[str, tuple[Rule, ...]] = {}
         self._text: dict[str, pd.Series] = {}
@@ -53,6 +54,7 @@ class Context:
     def focus(self, indexes: list[Any] | None) -> None:
         """Name the rows messages will be built for: look-ups take only their cells (None: all)."""
         self._focus = indexes
+        self._focus_at = None
         self._lookups.clear()
 
     def at(self, series: pd.Series, index: Any) -> Any:
@@ -78,11 +80,19 @@ class Context:
     def _cells(self, series: pd.Series) -> dict[Any, Any]:
         wanted = self._focus
         if wanted is None:
-            picked = series
+            return dict(zip(series.index.tolist(), series.tolist(), strict=True))
+        if series.index is self.frame.index or series.index.equals(self.frame.index):
+            # most Series of a run: the rows' places are found once per focus
+            if self._focus_at is None:
+                self._focus_at = _places(series.index, wanted)
+            positions, labels = self._focus_at
         else:
-            where = series.index.get_indexer(pd.Index(wanted))
-            picked = series.iloc[where[where >= 0]]
-        return dict(zip(picked.index.tolist(), picked.tolist(), strict=True))
+            positions, labels = _places(series.index, wanted)
+        if isinstance(series.dtype, np.dtype):  # numpy's tolist, not an element-wise loop
+            values = series.to_numpy()[positions].tolist()
+        else:
+            values = series.array.take(positions).tolist()
+        return dict(zip(labels, values, strict=True))
 
     def raw(self, column: str) -> pd.Series:
         """The cells as read."""
@@ -232,6 +242,13 @@ def _ends_with_offset(text: pd.Series) -> pd.Series:
     sign = _bytescan.byte_from_end(values, 6)
     ends = (last == ord("Z")) | (sign == ord("+")) | (sign == ord("-"))
     return pd.Series(ends, index=text.index)
+
+
+def _places(index: pd.Index, wanted: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """(positions in ``index``, labels) of the wanted labels it holds."""
+    where = index.get_indexer(pd.Index(wanted))
+    found = where >= 0
+    return where[found], index[where[found]].tolist()
 
 
 def at(series: pd.Series, index: Any) -> Any:

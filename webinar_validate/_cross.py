@@ -99,15 +99,14 @@ def _enrollment_window(ctx: Context, col: str) -> pd.Series:
     starts_late = ctx.valid(Col.ENROLLMENT_START_DATE) & ctx.valid(col)
     starts_late &= end <= _instant(ctx, Col.ENROLLMENT_START_DATE)
     after_session = ctx.valid(Col.END_DATE) & ctx.valid(col) & (end > _instant(ctx, Col.END_DATE))
+    ctx.memo[f"closes_early:{col}"] = starts_late  # which of the two the message explains
     return starts_late | after_session
 
 
 def _enrollment_window_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     end = value.strip()
     opens = Col.ENROLLMENT_START_DATE
-    if bool(ctx.at(ctx.valid(opens), index)) and ctx.at(_instant(ctx, col), index) <= ctx.at(
-        _instant(ctx, opens), index
-    ):
+    if bool(ctx.at(ctx.memo[f"closes_early:{col}"], index)):
         return (
             f"{col} {end} is not after {opens} {_shown(ctx, opens, index)}; "
             "enrollment must open before it closes."

@@ -165,7 +165,7 @@ class _RowMaker:
         lo, hi = int(self.bounds[start]), int(self.bounds[stop])
         index_of, pos_of, kind_of, column_of = (a[lo:hi].tolist() for a in self.entries)
         values = table.cells_at(index_of, pos_of)
-        names, rules = self.failures.columns, self.failures.rules
+        names, rules, present = self.failures.columns, self.failures.rules, set(keys)
         numbers, lines = table.row_numbers, table.lines
         made: list[tuple[int, list[ErrorRecord]]] = []
         at = 0
@@ -178,7 +178,7 @@ class _RowMaker:
                 if kind >= 0:
                     column = names[column_of[at]]
                     rule = rules[kind]
-                    raw = value if column in keys else ""
+                    raw = value if column in present else ""
                     code: Code | str = rule.code
                     message = rule.message(ctx, column, index, raw)
                 elif kind == _FORMULA:
