@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -12,17 +13,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from webinar_validate import _bytescan as bytescan
 from webinar_validate._bytescan import (
     byte_from_end,
     char_lengths,
     first_byte,
+    has_control,
     is_ascii_only,
     last_byte,
     may_need_trim,
     starts_with_any,
     trimmed,
 )
-from webinar_validate._checks import INJECTION_START
+from webinar_validate._checks import CONTROL, INJECTION_START
 
 INJECTION_CHARS = "=+-@\t\r"
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -39,9 +42,11 @@ values_lists = st.lists(st.one_of(st.none(), texts), max_size=20)
 
 
 @st.composite
-def arrays(draw: st.DrawFn) -> tuple[list[str | None], Any]:
+def arrays(
+    draw: st.DrawFn, text: st.SearchStrategy[str] | None = None
+) -> tuple[list[str | None], Any]:
     """A string or large-string array, maybe a slice of a longer one, and its values."""
-    values = draw(values_lists)
+    values = draw(values_lists if text is None else st.lists(st.one_of(st.none(), text)))
     array = pa.array(values, draw(st.sampled_from([pa.string(), pa.large_string()])))
     start = draw(st.integers(0, len(values)))
     stop = draw(st.integers(start, len(values)))
@@ -63,6 +68,26 @@ def test_first_and_last_byte(case: tuple[list[str | None], Any]) -> None:
     assert first_byte(array).tolist() == [b[0] if b else 0 for b in encoded]
     assert last_byte(array).tolist() == [b[-1] if b else 0 for b in encoded]
     assert first_byte(array).dtype == last_byte(array).dtype == np.uint8
+
+
+CONTROLS = "".join(chr(c) for c in [*range(0, 0x20), *range(0x7F, 0xA1)])
+
+
+@given(arrays(st.text(alphabet=CONTROLS + EDGY + "\u0100\u0180\u0c80")))
+def test_has_control_matches_the_control_regex(case: tuple[list[str | None], Any]) -> None:
+    values, array = case
+    expected = _series(values).str.contains(CONTROL, regex=True).fillna(False).tolist()
+    assert has_control(array).tolist() == expected
+
+
+@given(arrays(st.text(alphabet=CONTROLS + "ab\u00e9")), st.integers(1, 5))
+def test_has_control_scans_in_steps_without_losing_a_byte(
+    case: tuple[list[str | None], Any], step: int
+) -> None:
+    values, array = case
+    expected = _series(values).str.contains(CONTROL, regex=True).fillna(False).tolist()
+    with mock.patch.object(bytescan, "_SCAN", step):  # a step boundary splits 0xC2 0x80 too
+        assert has_control(array).tolist() == expected
 
 
 @given(arrays(), st.integers(1, 8))

@@ -110,6 +110,49 @@ def byte_from_end(array: Any, k: int) -> U8:
     return _byte_at(bufs, bufs.offsets[1:] - k, long_enough)
 
 
+def has_control(array: Any) -> Bools:
+    """True where the value holds a control character other than tab, line feed and carriage
+    return: U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F. In UTF-8 these are
+    the bytes themselves, or 0xC2 followed by 0x80-0x9F; neither occurs inside another
+    character's bytes, so each found byte names its value exactly."""
+    bufs = _buffers(array)
+    n = len(bufs.offsets) - 1
+    found: Bools = np.zeros(n, dtype=np.bool_)
+    if n == 0 or not bufs.data.size:
+        return found
+    lo, hi = int(bufs.offsets[0]), int(bufs.offsets[-1])
+    data = bufs.data[lo:hi]
+    if not data.size or (data.min() >= 0x20 and not (data >= 0x7F).any()):
+        return found  # plain printable ASCII (most columns): two passes decide
+    at = _where_control_may_start(data)
+    byte = data[at]
+    after = data[np.minimum(at + 1, len(data) - 1)]
+    c1 = (byte == 0xC2) & (after >= 0x80) & (after <= 0x9F) & (at + 1 < len(data))
+    c0 = (byte < 0x20) & (byte != 0x09) & (byte != 0x0A) & (byte != 0x0D)
+    hits = at[c0 | (byte == 0x7F) | c1]
+    if hits.size:
+        rows = np.searchsorted(bufs.offsets, hits + lo, side="right") - 1
+        found[rows] = True
+    return found if bufs.valid is None else found & bufs.valid
+
+
+_SCAN = 1 << 18  # bytes per step: the masks of a step stay in the CPU's cache (~4x faster)
+
+
+def _where_control_may_start(data: U8) -> Ints:
+    """Positions of the bytes below 0x20, 0x7F and 0xC2."""
+    found: list[Ints] = []
+    for start in range(0, len(data), _SCAN):
+        part = data[start : start + _SCAN]
+        mask = part < 0x20
+        mask |= part == 0x7F
+        mask |= part == 0xC2
+        where = np.flatnonzero(mask)
+        if where.size:
+            found.append(where + start)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
 def starts_with_any(array: Any, chars: str) -> Bools:
     """True where the value's first character is one of ``chars`` (ASCII only): the same as
     ``Series.str.match("^[...]")`` on the characters, and False for an empty or null value.

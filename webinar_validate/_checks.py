@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -44,34 +43,9 @@ def _q(value: str) -> str:
 
 def _control(ctx: Context, col: str) -> pd.Series:
     raw = ctx.raw(col)
-    if not _may_hold_control(raw):
-        return pd.Series(False, index=raw.index)
+    if hasattr(raw.array, "__arrow_array__"):  # the bytes themselves: exact, ~20x faster
+        return pd.Series(_bytescan.has_control(pa.array(raw.array)), index=raw.index)
     return raw.str.contains(CONTROL, regex=True)
-
-
-def _may_hold_control(raw: pd.Series) -> bool:
-    """False when no cell's UTF-8 bytes can hold a control character: a few C-speed passes over
-    the column's byte buffers, ~30x cheaper than the regular expression on every cell.
-
-    A C0 control is a byte below 0x20 (tab and line breaks too: then the regex decides); DEL is
-    0x7F; a C1 control starts with 0xC2 (as do NBSP and the degree sign: the regex decides).
-    """
-    array = raw.array
-    if not hasattr(array, "__arrow_array__"):
-        return True
-    chunks = pa.array(array)
-    for chunk in getattr(chunks, "chunks", [chunks]):
-        if chunk.type not in (pa.string(), pa.large_string()):
-            return True
-        data = chunk.buffers()[2]  # None when every value is empty
-        if data is None or not data.size:
-            continue
-        if np.frombuffer(data, dtype=np.uint8).min() < 0x20:
-            return True
-        text = data.to_pybytes()
-        if b"\x7f" in text or b"\xc2" in text:
-            return True
-    return False
 
 
 def _control_msg(ctx: Context, col: str, index: Any, value: str) -> str:
