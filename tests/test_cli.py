@@ -140,3 +140,33 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "Exit status" in capsys.readouterr().out
     assert main([]) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_json_is_the_same_text_whatever_the_stream(
+    encoding: str,
+) -> None:
+    # UTF-8 text over bytes (stdout, --output) takes the report's UTF-8 pieces as they are;
+    # any other stream gets them as text, through its own encoding.
+    import io
+    import sys
+
+    source = str(SAMPLES / "sessions_with_errors.csv")
+    plain = io.StringIO()  # no bytes under it
+    wrapped = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    texts = []
+    for stream in (plain, wrapped):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sys, "stdout", stream)
+            assert main([source, "--format", "json"]) == 1
+        stream.flush()
+        if stream is wrapped:
+            texts.append(wrapped.buffer.getvalue().decode(encoding))  # type: ignore[attr-defined]
+        else:
+            texts.append(plain.getvalue())
+    reports = [json.loads(text) for text in texts]
+    for report in reports:  # a fresh id and time per run
+        del report["data"]["APIBulkWebinarImport"]["backgroundJob"]
+    assert reports[0] == reports[1]
+    expected = validate_file(source)
+    assert reports[0]["extensions"]["preflight"]["invalid"] == expected.preflight.invalid

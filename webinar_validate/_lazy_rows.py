@@ -316,8 +316,11 @@ def lines_json(blocks: Iterator[list[str]], indent: int | None) -> Iterator[str]
             first = False
 
 
-def columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None) -> Iterator[str]:
-    """Valid rows from their Arrow columns, one compact object per line, a block at a time."""
+def columns_json(
+    numbers: Sequence[int], columns: RowColumns, indent: int | None
+) -> Iterator[bytes]:
+    """Valid rows from their Arrow columns, one compact object per line, a block at a time, as
+    UTF-8 bytes (no str is made of them: the CLI writes them as they are)."""
     from webinar_validate._rowjson import row_objects_json
 
     inner = "\n" + " " * (4 * indent) if indent is not None else ""
@@ -325,17 +328,18 @@ def columns_json(numbers: Sequence[int], columns: RowColumns, indent: int | None
         stop = min(start + JSON_BLOCK, len(numbers))
         block = {key: column.slice(start, stop - start) for key, column in columns.items()}
         texts = row_objects_json(_int_array(numbers[start:stop]), block)
-        yield ("," if start else "") + inner + _joined(texts, f",{inner}")
+        yield (("," if start else "") + inner).encode() + _joined(texts, f",{inner}")
 
 
-def _joined(texts: Any, separator: str) -> str:
-    """An Arrow string array joined into one str in C (no Python object per row)."""
+def _joined(texts: Any, separator: str) -> bytes:
+    """An Arrow string array joined in C into one piece of UTF-8 (no Python object per row)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     whole = pa.LargeListArray.from_arrays(pa.array([0, len(texts)], pa.int64()), texts)
-    joined: str = pc.binary_join(whole, pa.scalar(separator, texts.type))[0].as_py()
-    return joined
+    joined = pc.binary_join(whole, pa.scalar(separator, texts.type))[0]
+    data: bytes = joined.as_buffer().to_pybytes()
+    return data
 
 
 def _int_array(numbers: Sequence[int]) -> Any:

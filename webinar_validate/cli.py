@@ -10,7 +10,7 @@ import argparse
 import fnmatch
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -118,15 +118,45 @@ def _text_report(report: DryRunReport, out: TextIO, err: TextIO) -> None:
 
 def _write_json(reports: list[DryRunReport], out: TextIO) -> None:
     """One report object, or an array of them, written piece by piece (rows are streamed)."""
+    write = _utf8_writer(out)
     if len(reports) == 1:
-        out.writelines(reports[0].iter_json())
+        write(reports[0].iter_json_bytes())
     else:
-        out.write("[")
+        write([b"["])
         for n, report in enumerate(reports):
-            out.write(",\n" if n else "\n")
-            out.writelines(report.iter_json())
-        out.write("\n]")
-    out.write("\n")
+            write([b",\n" if n else b"\n"])
+            write(report.iter_json_bytes())
+        write([b"\n]"])
+    write([b"\n"])
+
+
+def _utf8_writer(out: TextIO) -> Callable[[Iterable[bytes]], None]:
+    """Writes UTF-8 pieces to ``out``: straight to its bytes when it is UTF-8 text over a
+    binary stream (stdout, a file), else decoded to its text layer."""
+    binary = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None) or ""
+    if binary is not None and _is_utf8(encoding):
+        out.flush()
+
+        def to_bytes(pieces: Iterable[bytes]) -> None:
+            binary.writelines(pieces)
+            binary.flush()
+
+        return to_bytes
+
+    def to_text(pieces: Iterable[bytes]) -> None:
+        out.writelines(piece.decode() for piece in pieces)
+
+    return to_text
+
+
+def _is_utf8(encoding: str) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

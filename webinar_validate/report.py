@@ -302,6 +302,16 @@ class DryRunReport(_BuildsRows):
         """The report as JSON text, in pieces: rows are written a block at a time (valid rows
         from their columns), so a million rows never exist as one string, nor valid rows as
         objects. Rows not yet made into objects are written from their arrays, one line each."""
+        for piece in self._json_pieces(indent):
+            yield piece if isinstance(piece, str) else piece.decode()
+
+    def iter_json_bytes(self, *, indent: int | None = 2) -> Iterator[bytes]:
+        """The same pieces as :meth:`iter_json`, as UTF-8 bytes: the valid rows' blocks are
+        never decoded into str only to be encoded again on the way to a file."""
+        for piece in self._json_pieces(indent):
+            yield piece.encode() if isinstance(piece, str) else piece
+
+    def _json_pieces(self, indent: int | None) -> Iterator[str | bytes]:
         result = self.result
         lazy = any(
             isinstance(rows, _LazyRows) and rows.pending
