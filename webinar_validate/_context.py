@@ -49,6 +49,7 @@ class Context:
         self.rules: dict[str, tuple[Rule, ...]] = {}
         self._text: dict[str, pd.Series] = {}
         self._fails: dict[tuple[str, int], pd.Series] = {}
+        self._none: pd.Series | None = None
         self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
 
     def focus(self, indexes: list[Any] | None) -> None:
@@ -118,8 +119,15 @@ class Context:
         if key not in self._fails:
             # While a rule runs, it passes: a user rule may ask valid() of its own column.
             self._fails[key] = pd.Series(False, index=self.frame.index)
-            self._fails[key] = rule.fails(self, column).fillna(False).astype(bool)
+            mask = rule.fails(self, column).fillna(False).astype(bool)
+            # Most rules fail nowhere: they share one mask, not a million bytes each.
+            self._fails[key] = mask if mask.to_numpy().any() else self._passes()
         return self._fails[key]
+
+    def _passes(self) -> pd.Series:
+        if self._none is None:
+            self._none = pd.Series(False, index=self.frame.index)
+        return self._none
 
     def failing_any(self, column: str) -> pd.Series:
         """True where the cell breaks any rule of its column (computed once per run)."""
@@ -144,6 +152,9 @@ class Context:
         def run(column: str) -> None:
             for rule in rules[column]:
                 self.failing(column, rule)
+            # Arrow's allocator keeps freed pages for reuse; hand back a column's temporaries
+            # (about 100 MiB of peak memory at a million rows).
+            pa.default_memory_pool().release_unused()
 
         with ThreadPoolExecutor(max_workers=_THREADS) as pool:
             for _ in pool.map(run, rules):

@@ -139,9 +139,11 @@ def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> p
     repeated = np.zeros(len(mask), dtype=bool)
     repeated[positions] = firsts != positions
     numbers = ctx.row_numbers.to_numpy()[ctx.frame.index.to_numpy()]
-    first_numbers = np.zeros(len(mask), dtype=np.int64)
-    first_numbers[positions] = numbers[firsts]
-    ctx.memo[name] = pd.Series(first_numbers, index=ctx.frame.index)
+    # The first row's number, kept for the repeats only (their messages name it).
+    again = positions[firsts != positions]
+    ctx.memo[name] = pd.Series(
+        numbers[firsts[firsts != positions]], index=ctx.frame.index[again], dtype=np.int64
+    )
     return pd.Series(repeated, index=ctx.frame.index)
 
 
