@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import string
 from typing import Any
 from unittest import mock
@@ -144,13 +145,20 @@ def test_is_ascii_only(case: tuple[list[str | None], Any]) -> None:
     assert is_ascii_only(array) == all((v or "").isascii() for v in values)
 
 
-@given(values_lists)
-def test_chunked_arrays_are_combined(values: list[str | None]) -> None:
-    half = len(values) // 2
-    chunked = pa.chunked_array([values[:half], values[half:]], pa.string())
-    flat = pa.array(values, pa.string())
-    assert first_byte(chunked).tolist() == first_byte(flat).tolist()
-    assert char_lengths(chunked).tolist() == char_lengths(flat).tolist()
+@given(values_lists, st.lists(st.integers(0, 20), max_size=4))
+def test_chunked_arrays_give_what_one_array_gives(
+    values: list[str | None], cuts: list[int]
+) -> None:
+    # chunk by chunk (a CSV read by Arrow comes in many): no chunk is combined into a copy
+    bounds = sorted({0, len(values), *(min(c, len(values)) for c in cuts)})
+    parts = [values[a:b] for a, b in itertools.pairwise(bounds)]
+    chunked = pa.chunked_array(parts or [[]], pa.large_string())
+    flat = pa.array(values, pa.large_string())
+    for scan in (first_byte, last_byte, may_need_trim, char_lengths, has_control):
+        assert scan(chunked).tolist() == scan(flat).tolist()
+    assert starts_with_any(chunked, "=+").tolist() == starts_with_any(flat, "=+").tolist()
+    assert byte_from_end(chunked, 2).tolist() == byte_from_end(flat, 2).tolist()
+    assert is_ascii_only(chunked) == is_ascii_only(flat)
     result = trimmed(chunked)
     assert isinstance(result, pa.ChunkedArray)
     assert result.to_pylist() == trimmed(flat).to_pylist()

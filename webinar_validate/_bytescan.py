@@ -12,7 +12,9 @@ are looked at. A null counts as an empty value, whatever bytes its slot spans.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import functools
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +25,24 @@ U8 = npt.NDArray[np.uint8]
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
 Offsets = npt.NDArray[np.signedinteger[Any]]  # int32 or int64, as Arrow stores them
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _chunkwise(func: F) -> F:
+    """Run ``func`` on each chunk of a ``pa.ChunkedArray`` and join the numpy results: combining
+    the chunks first would copy the whole column (a CSV read by Arrow has one per block)."""
+
+    @functools.wraps(func)
+    def each(array: Any, *args: Any) -> Any:
+        if isinstance(array, pa.ChunkedArray) and array.num_chunks != 1:
+            if array.num_chunks == 0:
+                return func(pa.array([], array.type), *args)
+            return np.concatenate([func(chunk, *args) for chunk in array.chunks])
+        return func(array, *args)
+
+    return cast(F, each)
 
 
 class _Buffers(NamedTuple):
@@ -88,18 +108,21 @@ def _last(bufs: _Buffers, filled: Bools) -> U8:
     return _byte_at(bufs, bufs.offsets[1:] - 1, filled)
 
 
+@_chunkwise
 def first_byte(array: Any) -> U8:
     """The first UTF-8 byte of each value; 0 for an empty or null value."""
     bufs = _buffers(array)
     return _first(bufs, _filled(bufs))
 
 
+@_chunkwise
 def last_byte(array: Any) -> U8:
     """The last UTF-8 byte of each value; 0 for an empty or null value."""
     bufs = _buffers(array)
     return _last(bufs, _filled(bufs))
 
 
+@_chunkwise
 def byte_from_end(array: Any, k: int) -> U8:
     """The ``k``-th UTF-8 byte from each value's end (1: the last); 0 where the value is null
     or shorter than ``k`` bytes."""
@@ -110,6 +133,7 @@ def byte_from_end(array: Any, k: int) -> U8:
     return _byte_at(bufs, bufs.offsets[1:] - k, long_enough)
 
 
+@_chunkwise
 def has_control(array: Any) -> Bools:
     """True where the value holds a control character other than tab, line feed and carriage
     return: U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F. In UTF-8 these are
@@ -153,6 +177,7 @@ def _where_control_may_start(data: U8) -> Ints:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
+@_chunkwise
 def starts_with_any(array: Any, chars: str) -> Bools:
     """True where the value's first character is one of ``chars`` (ASCII only): the same as
     ``Series.str.match("^[...]")`` on the characters, and False for an empty or null value.
@@ -165,6 +190,7 @@ def starts_with_any(array: Any, chars: str) -> Bools:
     return hit & filled
 
 
+@_chunkwise
 def may_need_trim(array: Any) -> Bools:
     """True for each value ``str.strip()`` could change; never False for one it changes.
 
@@ -193,17 +219,22 @@ def trimmed(array: Any) -> Any:
     back only the flagged values (``pc.replace_with_mask``) costs more than trimming them all.
     A ``pa.ChunkedArray`` comes back as a one-chunk ``pa.ChunkedArray``.
     """
-    whole = _array(array)
-    if not may_need_trim(whole).any():
+    if not may_need_trim(array).any():
         return array
-    out = pc.utf8_trim_whitespace(whole)
-    return pa.chunked_array([out], whole.type) if isinstance(array, pa.ChunkedArray) else out
+    if isinstance(array, pa.ChunkedArray):
+        _array(array.chunk(0) if array.num_chunks else pa.array([], array.type))  # its type
+        return pa.chunked_array(
+            [pc.utf8_trim_whitespace(chunk) for chunk in array.chunks], array.type
+        )
+    return pc.utf8_trim_whitespace(_array(array))
 
 
 def is_ascii_only(array: Any) -> bool:
     """True when every byte between the array's first and last offset is below 0x80, so each
     value is ASCII (a null slot spanning a non-ASCII byte makes it False, to no harm).
     """
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks > 1:
+        return all(_ascii_only(_buffers(chunk)) for chunk in array.chunks)
     return _ascii_only(_buffers(array))
 
 
@@ -212,6 +243,7 @@ def _ascii_only(bufs: _Buffers) -> bool:
     return not span.size or int(span.max()) < 0x80
 
 
+@_chunkwise
 def char_lengths(array: Any) -> Ints:
     """The number of characters (code points) of each value, as ``Series.str.len()`` counts
     them, with 0 for a null (where pandas gives NaN).
