@@ -138,11 +138,11 @@ def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> p
     firsts = first[codes]
     repeated = np.zeros(len(mask), dtype=bool)
     repeated[positions] = firsts != positions
-    numbers = ctx.row_numbers.to_numpy()[ctx.frame.index.to_numpy()]
     # The first row's number, kept for the repeats only (their messages name it).
-    again = positions[firsts != positions]
+    again = firsts != positions
+    rows = ctx.frame.index.to_numpy()[firsts[again]]
     ctx.memo[name] = pd.Series(
-        numbers[firsts[firsts != positions]], index=ctx.frame.index[again], dtype=np.int64
+        ctx.row_numbers.to_numpy()[rows], index=ctx.frame.index[positions[again]], dtype=np.int64
     )
     return pd.Series(repeated, index=ctx.frame.index)
 
@@ -189,7 +189,8 @@ def _duplicate_session(ctx: Context, col: str) -> pd.Series:
     positions = np.flatnonzero(eligible.to_numpy(dtype=bool))
     instants = _instant(ctx, col).to_numpy(dtype="datetime64[us]").view(np.int64)[positions]
     order = np.argsort(instants, kind="stable")
-    same = instants[order][1:] == instants[order][:-1]
+    instants = instants[order]
+    same = instants[1:] == instants[:-1]
     twin = np.zeros(len(order), dtype=bool)
     twin[1:] |= same
     twin[:-1] |= same

@@ -225,8 +225,10 @@ def _judge(
     )
     invalid_rows, failing = invalid_rows_of(ctx, table, header.keys, anchor, failures)
     kept = data.index.to_numpy()
-    valid_index = kept[~np.isin(kept, failing)]
-    valid_rows = _valid_rows(ctx, header, table, valid_index)
+    valid = np.ones(len(kept), dtype=bool)  # by position in the frame
+    where = ctx.frame.index.get_indexer(pd.Index(failing))
+    valid[where[where >= 0]] = False
+    valid_rows = _valid_rows(ctx, header, table, kept, np.flatnonzero(valid))
     blank_numbers = [int(table.row_numbers[i]) for i in np.flatnonzero(~filled).tolist()]
     warnings = list(header.warnings)
     if blank_numbers:
@@ -273,10 +275,12 @@ def _run_schema(ctx: Context, contract: SessionContract) -> Failures:
     return Failures.none(ctx)
 
 
-def _valid_rows(ctx: Context, header: _Header, table: Table, valid_index: np.ndarray) -> ValidRows:
-    """The valid rows, column-wise: normalised only when the report's rows are used."""
-    numbers = np.asarray(table.row_numbers, dtype=np.int64)[valid_index]
-    positions = ctx.frame.index.get_indexer(pd.Index(valid_index))
+def _valid_rows(
+    ctx: Context, header: _Header, table: Table, kept: np.ndarray, positions: np.ndarray
+) -> ValidRows:
+    """The valid rows (their ``positions`` in the frame, whose index holds the table's row
+    indexes ``kept``), column-wise: normalised only when the report's rows are used."""
+    numbers = np.asarray(table.row_numbers, dtype=np.int64)[kept[positions]]
     keys = list(header.keys)
     return ValidRows(numbers, lambda: normalized_columns(ctx, keys, positions))
 
