@@ -1,7 +1,8 @@
 """What failed, as arrays, and the invalid rows made from it a block at a time.
 
-pandera's failure cases say which rule failed in which row; :func:`first_failures` keeps the
-first failing rule of each cell (the contract's judging order) as three sorted integer arrays.
+pandera's failure cases say which column failed in which row (one check per column); the run's
+rule masks say which rule: :func:`first_failures` keeps the first failing rule of each cell (the
+contract's judging order) as three sorted integer arrays.
 :func:`invalid_rows` adds the table's own findings (formulas without a value, cells beyond the
 header) and returns the lazy ``invalidRows``: messages, cell names and row objects are made only
 for the block of rows being written or used.
