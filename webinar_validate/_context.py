@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
 ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
-ISO_WITHOUT_OFFSET = _DATE
 ISO_SHAPE = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 _DIRECT_LOOKUPS = 8
 _THREADS = 2
