@@ -167,3 +167,28 @@ def test_text_output_streams_invalid_rows_without_keeping_them(
     assert lines[: len(expected)] == expected
     assert len(made) == 1
     assert made[0].pending  # the lines were written, the rows never kept
+
+
+def test_threads_sharing_a_report_build_its_rows_once() -> None:
+    # A pipeline may hand one report to several threads: each sees every row exactly once.
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = fresh("sessions_with_errors.csv")
+    valid = [row.model_dump() for row in expected.valid_rows]
+    invalid = [row.model_dump() for row in expected.invalid_rows]
+    for _ in range(5):
+        report = fresh("sessions_with_errors.csv")
+
+        def use(n: int, report: DryRunReport = report) -> tuple[list[object], list[object]]:
+            if n % 3 == 0:
+                json.loads(report.to_json())  # writing while others build
+            return (
+                [row.model_dump() for row in list(report.valid_rows)],
+                [row.model_dump() for row in list(report.invalid_rows)],
+            )
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            seen = list(pool.map(use, range(16)))
+        assert all(rows == (valid, invalid) for rows in seen)
+        assert len(report.valid_rows) == len(valid)
+        assert len(report.invalid_rows) == len(invalid)

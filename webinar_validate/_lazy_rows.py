@@ -11,6 +11,7 @@ columns (see :mod:`._rowjson`).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from webinar_validate.report import InvalidRow, ValidRow  # noqa: F401 (generic bases)
 
 T = TypeVar("T")
+# Rows are made from the run's shared state (its caches, the rows messages look up): one maker
+# at a time, so that two threads using the same report neither race nor build its rows twice.
+_MAKING = threading.RLock()
 R = TypeVar("R")
 JSON_BLOCK = 65_536
 
@@ -123,14 +127,19 @@ class ValidRows(_LazyRows["ValidRow"]):
 
     def columns(self) -> tuple[Sequence[int], RowColumns] | None:
         """(row numbers, normalised columns) while pending, else None (use the rows)."""
-        if self._make is None:
-            return None
-        if self._columns is None:
-            self._columns = self._make()
-        return self._numbers, self._columns
+        with _MAKING:
+            if self._make is None:
+                return None
+            if self._columns is None:
+                self._columns = self._make()
+            return self._numbers, self._columns
 
     def build(self) -> None:
         """Turn the columns into ValidRow objects (once)."""
+        with _MAKING:
+            self._build()
+
+    def _build(self) -> None:
         parts = self.columns()
         if parts is None:
             return
@@ -238,7 +247,7 @@ class InvalidRows(_LazyRows["InvalidRow"]):
                 yield list.__getitem__(self, slice(start, start + size))
             return
         for start, stop in self._spans(size):
-            with gc_paused():
+            with _MAKING, gc_paused():
                 block = source.rows(start, stop)
             yield block
 
@@ -250,7 +259,9 @@ class InvalidRows(_LazyRows["InvalidRow"]):
                 yield row.rowNumber, row.errors
             return
         for start, stop in self._spans(size):
-            yield from source.errors(start, stop)
+            with _MAKING:
+                made = source.errors(start, stop)
+            yield from made
 
     def json_lines(self, size: int = JSON_BLOCK) -> Iterator[list[str]]:
         """While pending, each block's rows as JSON text, one line per row (no object made)."""
@@ -258,15 +269,18 @@ class InvalidRows(_LazyRows["InvalidRow"]):
         if source is None:
             raise ValueError("the rows are built: write them with their model")
         for start, stop in self._spans(size):
-            yield source.json(start, stop)
+            with _MAKING:
+                lines = source.json(start, stop)
+            yield lines
 
     def build(self) -> None:
         """Make every row object (once)."""
-        if self._make is None:
-            return
-        rows = [row for block in self.blocks() for row in block]
-        self._make = None
-        list.extend(self, rows)
+        with _MAKING:
+            if self._make is None:
+                return
+            rows = [row for block in self.blocks() for row in block]
+            self._make = None
+            list.extend(self, rows)
 
 
 def errors_of(rows: Sequence[InvalidRow]) -> Iterator[tuple[int, Sequence[CellLike]]]:
