@@ -210,6 +210,14 @@ class Context:
 _PARSE_BLOCK = 1 << 16
 
 
+def arrow_values(series: pd.Series) -> Any:
+    """The Arrow array behind a Series, chunked as it is stored (no copy); None when the Series
+    is not Arrow-backed (the checks then fall back to pandas' own string methods)."""
+    if not hasattr(series.array, "__arrow_array__"):
+        return None
+    return pa.array(series.array)
+
+
 def arrow_column(series: pd.Series) -> Any:
     """An Arrow-backed Series as one Arrow array (its chunks combined)."""
     array = pa.array(series.array)
@@ -245,9 +253,9 @@ def _ends_with_offset(text: pd.Series) -> pd.Series:
     """Of cells shaped like ISO_SHAPE, True where the offset is there: ``Z`` last, or ``+`` or
     ``-`` sixth from the end (a time without offset has only digits, ``:``, ``.`` or ``T``
     there). Read off the bytes: one regular expression per column instead of two."""
-    if not hasattr(text.array, "__arrow_array__"):
+    values = arrow_values(text)
+    if values is None:
         return text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool)
-    values = pa.array(text.array)
     last = _bytescan.byte_from_end(values, 1)
     sign = _bytescan.byte_from_end(values, 6)
     ends = (last == ord("Z")) | (sign == ord("+")) | (sign == ord("-"))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from webinar_validate._checks import BOOLEANS
-from webinar_validate._context import Context
+from webinar_validate._context import Context, arrow_values
 from webinar_validate.codes import Code
 from webinar_validate.contract import Col, Rule
 
@@ -151,12 +151,12 @@ def _codes(keys: pd.Series) -> np.ndarray:
     """An integer per key, equal for equal keys. Text is ranked by Arrow (equal values share a
     rank): sorting holds ~25 MiB at a million unique keys, where hashing them (pandas'
     factorize, Arrow's dictionary_encode) held 100-200 MiB, for ~0.1 s more per column."""
-    if not hasattr(keys.array, "__arrow_array__"):
+    values = arrow_values(keys)
+    if values is None:
         return np.asarray(pd.factorize(keys, use_na_sentinel=False)[0], dtype=np.int64)
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = pa.array(keys.array)
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     ranks = pc.rank(values, tiebreaker="dense")

@@ -19,7 +19,7 @@ import pandera.pandas
 
 from webinar_validate import _bytescan
 from webinar_validate._checks import column_local
-from webinar_validate._context import Context
+from webinar_validate._context import Context, arrow_values
 from webinar_validate._gc import gc_paused
 from webinar_validate._invalid import Failures, first_failures
 from webinar_validate._invalid import invalid_rows as invalid_rows_of
@@ -185,10 +185,8 @@ def _validate_table(
 def _trimmed(raw: pd.Series) -> pd.Series:
     """The cells trimmed of surrounding white space; the column itself when no cell changes
     (the usual case), so that a big file is not held twice."""
-    if hasattr(raw.array, "__arrow_array__"):
-        import pyarrow as pa
-
-        values = pa.array(raw.array)
+    values = arrow_values(raw)
+    if values is not None:
         stripped = _bytescan.trimmed(values)  # first and last bytes decide: ~5 ms a million
         if stripped is values:
             return raw
