@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from webinar_validate import SessionContract, validate_frame
-from webinar_validate import validation as validation_module
+from webinar_validate import _context as context_module
 from webinar_validate._context import Context
 from webinar_validate.codes import Code
 from webinar_validate.contract import Rule
@@ -21,7 +21,7 @@ def big_frame() -> pd.DataFrame:
     """The error sample's rows, repeated past the threshold, with a few cells changed per copy
     so that duplicates, time zones and dates vary."""
     rows = pd.read_csv(SAMPLES / "sessions_with_errors.csv", dtype=str, keep_default_na=False)
-    copies = validation_module._PREFETCH_ROWS // len(rows) + 2
+    copies = context_module.THREADED_ROWS // len(rows) + 2
     frame = pd.concat([rows] * copies, ignore_index=True)
     n = pd.Series(range(len(frame)), dtype="int64").astype(str)
     frame["slug"] = frame["slug"].where(frame.index % 7 == 0, frame["slug"] + "-" + n)
@@ -41,7 +41,7 @@ def test_two_threads_give_the_same_report_as_one(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(Context, "failing", spy)
     parallel = validate_frame(frame)
     assert len(threads) > 1  # the pool did run checks
-    monkeypatch.setattr(validation_module, "_PREFETCH_ROWS", len(frame) + 1)
+    monkeypatch.setattr(context_module, "THREADED_ROWS", len(frame) + 1)
     threads.clear()
     single = validate_frame(frame)
     assert len(threads) == 1

@@ -7,8 +7,8 @@ up cells for messages without turning whole columns into Python objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,12 @@ _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9
 ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
 ISO_SHAPE = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 _DIRECT_LOOKUPS = 8
-_THREADS = 2
+T = TypeVar("T")
+R = TypeVar("R")
+THREADS = 2
+THREADED_ROWS = 20_000
+"""From this many rows on, column work runs on THREADS threads (Arrow's kernels release the
+GIL); below it the pool costs more than it saves."""
 
 
 class Context:
@@ -146,7 +151,6 @@ class Context:
         cores. Every rule given must read only its own column, whose caches its task alone
         fills; the masks are then looked up as usual.
         """
-        from concurrent.futures import ThreadPoolExecutor
 
         def run(column: str) -> None:
             for rule in rules[column]:
@@ -155,9 +159,7 @@ class Context:
             # (about 100 MiB of peak memory at a million rows).
             pa.default_memory_pool().release_unused()
 
-        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-            for _ in pool.map(run, rules):
-                pass
+        on_threads(run, rules)
 
     def valid(self, column: str) -> pd.Series:
         """True where the cell is filled in and passed all of its own checks (computed once)."""
@@ -205,6 +207,14 @@ class Context:
         if key not in self._once:
             self._once[key] = func(*args)
         return self._once[key]
+
+
+def on_threads(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[func(item) for item in items]``, computed on THREADS threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(func, items))
 
 
 _PARSE_BLOCK = 1 << 16

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from webinar_validate import _values
+from webinar_validate import _context, _values
 from webinar_validate._checks import BOOLEANS, integers
 from webinar_validate._context import Context, arrow_column
 from webinar_validate.contract import Kind
@@ -85,9 +85,6 @@ def normalized(ctx: Context, col: str) -> Any:
     return result
 
 
-_THREADED_ROWS = 20_000
-
-
 def normalized_columns(ctx: Context, keys: list[str], positions: np.ndarray) -> dict[str, Any]:
     """Each column's normalised values at the frame ``positions`` of the valid rows.
 
@@ -99,9 +96,6 @@ def normalized_columns(ctx: Context, keys: list[str], positions: np.ndarray) -> 
     def one(key: str) -> Any:
         return normalized(ctx, key).take(where)
 
-    if len(positions) < _THREADED_ROWS:
+    if len(positions) < _context.THREADED_ROWS:
         return {key: one(key) for key in keys}
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(keys, pool.map(one, keys), strict=True))
+    return dict(zip(keys, _context.on_threads(one, keys), strict=True))

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas
 
-from webinar_validate import _bytescan
+from webinar_validate import _bytescan, _context
 from webinar_validate._checks import column_local
 from webinar_validate._context import Context, arrow_values
 from webinar_validate._gc import gc_paused
@@ -64,10 +64,6 @@ def validate_file(
         return validate_table(table, contract=contract, strict=strict)
     except WebinarValidateError as exc:
         return failed_report(source, exc, sheet)
-
-
-# Below this many rows the checks run on one thread: the pool would cost more than it saves.
-_PREFETCH_ROWS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +255,7 @@ def _judge(
 def _run_schema(ctx: Context, contract: SessionContract) -> Failures:
     """Run the pandera schema lazily; the first failing rule of each cell, by judging order."""
     schema = contract.to_pandera(ctx, list(ctx.frame.columns))
-    if len(ctx.frame) >= _PREFETCH_ROWS:
+    if len(ctx.frame) >= _context.THREADED_ROWS:
         ctx.prefetch(column_local(ctx))
     for column in ctx.rules:  # here, not in pandera: a rule of the user's that raises, raises
         ctx.failing_any(column)
