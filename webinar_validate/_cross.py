@@ -126,7 +126,7 @@ def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> p
     """True where ``keys`` repeats an earlier eligible row's; remembers that first row's number."""
     mask = eligible.to_numpy(dtype=bool)
     positions = np.flatnonzero(mask)
-    codes, _ = pd.factorize(_codes(keys)[positions], use_na_sentinel=False)
+    codes, _ = pd.factorize(_codes(keys, positions), use_na_sentinel=False)
     codes = np.asarray(codes, dtype=np.int64)
     # factorize numbers keys in order of first appearance: a key is new where its code passes
     # every code before it.
@@ -147,20 +147,23 @@ def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> p
     return pd.Series(repeated, index=ctx.frame.index)
 
 
-def _codes(keys: pd.Series) -> np.ndarray:
-    """An integer per key, equal for equal keys. Text is ranked by Arrow (equal values share a
-    rank): sorting holds ~25 MiB at a million unique keys, where hashing them (pandas'
-    factorize, Arrow's dictionary_encode) held 100-200 MiB, for ~0.1 s more per column."""
+def _codes(keys: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """An integer per key at ``positions``, equal for equal keys. Text is ranked by Arrow as a
+    whole column (equal values share a rank; picking the positions first would copy it):
+    sorting holds ~25 MiB at a million unique keys, where hashing them (pandas' factorize,
+    Arrow's dictionary_encode) held 100-200 MiB, for ~0.1 s more per column. Other keys (the
+    sessions' combined codes) are numbered at the positions alone."""
     values = arrow_values(keys)
     if values is None:
-        return np.asarray(pd.factorize(keys, use_na_sentinel=False)[0], dtype=np.int64)
+        numbered = pd.factorize(keys.to_numpy()[positions], use_na_sentinel=False)[0]
+        return np.asarray(numbered, dtype=np.int64)
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    ranks = pc.rank(values, tiebreaker="dense")
-    return np.asarray(ranks.to_numpy(zero_copy_only=False), dtype=np.int64)
+    ranks = np.asarray(pc.rank(values, tiebreaker="dense").to_numpy(zero_copy_only=False))
+    return np.asarray(ranks[positions], dtype=np.int64)
 
 
 def _first_row(ctx: Context, name: str, index: Any) -> int:
