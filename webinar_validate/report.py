@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from webinar_validate.contract import SessionContract
     from webinar_validate.errors import WebinarValidateError
+    from webinar_validate.table import Table
 
 JOB_TYPE = "webinarSessionPreflight"
 
@@ -248,6 +249,14 @@ class DryRunReport(_BuildsRows):
     extensions: Extensions
     _contract: SessionContract | None = PrivateAttr(default=None)
     """The contract the rows were judged by: it types the columns of ``valid_frame()``."""
+    _table: Table | None = PrivateAttr(default=None)
+    """The Table that was judged (None for a file that could not be judged): outputs are built
+    from it, never from a second read of the input."""
+
+    @property
+    def judged_table(self) -> Table | None:
+        """The Table whose cells this report judged (None when the file was not judged)."""
+        return self._table
 
     @property
     def result(self) -> BulkImport:

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+
+@dataclass(frozen=True, slots=True)
+class CsvDialect:
+    """How a CSV file was written, so that an output can write it back the same way."""
+
+    encoding: str
+    """The codec the text was decoded with: ``utf-8``, ``utf-16-le``, ``utf-16-be`` or ``cp1252``."""
+    bom: bool
+    """Whether the file starts with a byte-order mark."""
+    delimiter: str
+    """``,``, ``;`` or tab."""
+    line_ending: str
+    """The header line's ending: ``\r\n``, ``\n`` or ``\r`` (``\r\n`` when the file has one line)."""
 
 
 class Table:
@@ -23,7 +38,9 @@ class Table:
     __slots__ = (
         "_columns",
         "_rows",
+        "dialect",
         "extra_cells",
+        "extras",
         "formulas_without_value",
         "header",
         "header_row_number",
@@ -32,6 +49,7 @@ class Table:
         "sheet",
         "source",
         "typed_dates",
+        "workbook",
     )
 
     def __init__(
@@ -48,6 +66,9 @@ class Table:
         extra_cells: dict[int, int] | None = None,
         typed_dates: set[tuple[int, int]] | None = None,
         formulas_without_value: set[tuple[int, int]] | None = None,
+        dialect: CsvDialect | None = None,
+        extras: dict[int, list[str]] | None = None,
+        workbook: bytes | None = None,
     ) -> None:
         if (rows is None) == (columns is None):
             raise TypeError("a Table needs exactly one of rows and columns")
@@ -71,6 +92,13 @@ class Table:
             formulas_without_value if formulas_without_value is not None else set()
         )
         """(data-row index, column) of formula cells with no saved computed value."""
+        self.dialect = dialect
+        """CSV only: the encoding, BOM, delimiter and line ending read (None for a workbook)."""
+        self.extras = extras if extras is not None else {}
+        """CSV only: data-row index -> its cells beyond the header's width, trailing empty cells
+        dropped (only rows in ``extra_cells``), so that outputs never read the file again."""
+        self.workbook = workbook
+        """XLSX only: the exact bytes of the workbook that was judged, for outputs that copy it."""
         self._rows = rows
         self._columns = columns
 

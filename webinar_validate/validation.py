@@ -249,6 +249,7 @@ def _judge(
         ),
     )
     report._contract = contract
+    report._table = table
     return report
 
 
