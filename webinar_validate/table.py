@@ -15,13 +15,13 @@ class CsvDialect:
     """How a CSV file was written, so that an output can write it back the same way."""
 
     encoding: str
-    """The codec the text was decoded with: ``utf-8``, ``utf-16-le``, ``utf-16-be`` or ``cp1252``."""
+    """The codec the text was decoded with: ``utf-8``, ``utf-16-le``, ``utf-16-be``, ``cp1252``."""
     bom: bool
     """Whether the file starts with a byte-order mark."""
     delimiter: str
     """``,``, ``;`` or tab."""
     line_ending: str
-    """The header line's ending: ``\r\n``, ``\n`` or ``\r`` (``\r\n`` when the file has one line)."""
+    """The header line's ending: ``\r\n``, ``\n`` or ``\r`` (``\r\n`` for a one-line file)."""
 
 
 class Table:
