@@ -399,6 +399,21 @@ def file_level_cases() -> None:
         ["unknown_column"],
         args=["--strict"],
     )
+    # A header cell that a spreadsheet would run: the file cannot be judged (issue 11).
+    csv_file_case(
+        "formula_injection_header",
+        [*BASE, '=HYPERLINK("https://evil.example.com","x")'],
+        [s(1), s(2)],
+        ["formula_injection"],
+    )
+    _write(
+        "formula_injection_header_xlsx",
+        "input.xlsx",
+        lambda path: write_xlsx(
+            path, [*BASE, "\u00a0@internalNote"], [_cells(BASE, s(1)), _cells(BASE, s(2))]
+        ),
+        Expected(exit=2, file_errors=["formula_injection"]),
+    )
     # An OLE2 compound file (legacy .xls, or an encrypted workbook): signature + padding.
     ole = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1536 - 8)
     file_case("unsupported_format", "input.xls", ole, ["unsupported_format"])
@@ -968,6 +983,56 @@ def row_rule_cases() -> None:
         [s(1, internalNote="=1+1"), s(2, internalNote="ok")],
         [(2, "internalNote", "formula_injection")],
         warnings=["unknown_column"],
+    )
+    # The value sent (trimmed) is the value checked: white space, invisible characters and line
+    # breaks before a formula do not hide it (issue 11); number columns keep their signs.
+    hidden_header = [*BASE, "sku", "priceInCents", "internalNote"]
+    hidden = [
+        s(1, title=' =HYPERLINK("https://evil.example.com","Join")'),
+        s(2, title="\u00a0@SUM(1+1)*cmd|' /C calc'!A0"),
+        s(3, title="\n=1+3"),
+        s(4, sku="\u200b=1+1"),
+        s(5, title="\ufeff-2+3"),
+        s(6, title="\u2003\u3000+1", internalNote="ok"),
+        s(7, internalNote=" =1+1"),
+        s(8, title=" Q&A = answer ", sku="\uff1dWS-8", priceInCents=" -0"),
+        s(9, priceInCents="+100"),
+    ]
+    hidden_errors = [
+        (2, "title", "formula_injection"),
+        (3, "title", "formula_injection"),
+        (4, "title", "formula_injection"),
+        (5, "sku", "formula_injection"),
+        (6, "title", "formula_injection"),
+        (7, "title", "formula_injection"),
+        (8, "internalNote", "formula_injection"),
+    ]
+    csv_case(
+        "formula_injection_leading_space",
+        hidden_header,
+        hidden,
+        hidden_errors,
+        warnings=["unknown_column"],
+    )
+    xlsx_case(
+        "formula_injection_leading_space_xlsx",
+        hidden_header,
+        hidden,
+        hidden_errors,
+        warnings=["unknown_column"],
+    )
+    csv_case(
+        "formula_injection_email_list",
+        [*BASE, "instructorEmails"],
+        [
+            s(1, instructorEmails="alex.kim@example.org; =1+1@example.org"),
+            s(2, instructorEmails="alex.kim@example.org, sam+events@example.org"),
+            s(3, instructorEmails=" +1@example.org"),
+        ],
+        [
+            (2, "instructorEmails", "formula_injection"),
+            (4, "instructorEmails", "formula_injection"),
+        ],
     )
     xlsx_case(
         "formula_without_value_xlsx",

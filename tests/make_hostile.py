@@ -15,24 +15,40 @@ with ``--external``, which needs ``soffice`` (``apt-get install libreoffice-calc
 dependency of the package). Without it, their inputs are kept and only expected.json is written.
 
 Every input here is small (the three zip bombs are 200-400 KB: deflate packs a run of one byte
-about a thousand to one).
+about a thousand to one; the widest CSV, 100,000 columns, is under 1 MB). What would be 2 MB and
+more (a header of a million columns, gigabyte bombs) is made during the test run by the helpers
+here (``huge_header_csv``, ``decompression_bomb``) instead of committed.
+
+Issue 11 added: zip parts that two readers could resolve differently (``zip_part_*``), DTDs
+behind processing instructions, comments, BOMs and UTF-16 (``dtd_*``), formulas behind white
+space (``formula_injection_after_white_space_*``), the CSV column and header limits
+(``csv_*columns*``, ``csv_record_*``, ``csv_header_cell_*``), workbooks openpyxl cannot load
+(``openpyxl_refuses_*``) and formulas with saved values (``xlsx_formulas_with_saved_values``).
+A formula in a header cell fails the file with a code expected.json cannot hold as file-level
+(``formula_header_input``), so test_hostile.py makes that input itself.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
 from make_cases import BASE, CASES_DIR, Expected, Row, _cells, _expected, s
@@ -778,6 +794,358 @@ def bomb_cases() -> None:
     refused("xxe_external_entity", "input.xlsx", xxe_workbook(), "unreadable_file")
 
 
+# --------------------------------------------------------------------------- issue 11
+
+PI_WITH_TAG = "<?x <a?>"
+"""A processing instruction whose text looks like a start tag: a guard that takes the first
+``<a`` for the root element stops looking for a DTD before the DTD."""
+_DECL = '<?xml version="1.0"?>'
+LAUGHS_DTD = LAUGHS.removeprefix(_DECL)
+"""The billion laughs' DOCTYPE alone, to put behind whatever precedes it."""
+
+DECOY_FAR_CELL = sessions_sheet([s(1)]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+"""A decoy sheet whose used range is A1:XFD1048576 (calamine would allocate all of it)."""
+DECOY_INJECTION_ROWS = [
+    s(1, title='=HYPERLINK("http://evil.example")'),
+    s(2, title="@SUM(1+1)*cmd|' /C calc'!A0"),
+]
+DECOY_FORMULA_TITLES = sessions_sheet(DECOY_INJECTION_ROWS)
+"""A decoy sheet whose titles a spreadsheet would run: the sheet the guards never saw."""
+
+
+def ambiguous_workbook(
+    target: str,
+    decoys: Mapping[str, str] | None = None,
+    *,
+    extra: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """A workbook whose sheet relationship says ``target``; the entry xl/worksheets/sheet1.xml
+    holds a valid sheet, each of ``decoys`` (entry name -> sheetData) another sheet, and
+    ``extra`` (name, sheetData) are appended as further entries, duplicate names allowed."""
+    parts = book_parts(sessions_sheet([s(1), s(2)]))
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    assert isinstance(rels, str)
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        'Target="worksheets/sheet1.xml"', f'Target="{xml_escape(target, {chr(34): "&quot;"})}"'
+    )
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert isinstance(sheet, str)
+    body = sheet.split("<sheetData>")[1].split("</sheetData>")[0]
+    for name, data in (decoys or {}).items():
+        parts[name] = sheet.replace(body, data)
+    members = [(name, *_deflated(data)) for name, data in parts.items()]
+    members += [(name, *_deflated(sheet.replace(body, data))) for name, data in extra]
+    return _raw_zip(members)
+
+
+def prolog_bomb(where: str, prolog: str, *, encoding: str = "utf-8", use: bool = True) -> bytes:
+    """A valid one-row workbook whose part ``where`` (workbook, rels, shared, sheet) starts with
+    ``prolog`` and then the billion laughs' DTD, &lol9; used in the part (``use``) or only
+    declared; ``encoding`` utf-16 writes that part as UTF-16LE with a BOM."""
+    cells = texts(s(1))
+    row = row_xml(2, cells).replace(cell_xml("B2", cells[1]), '<c r="B2" t="s"><v>0</v></c>')
+    parts = book_parts(
+        row_xml(1, BASE) + row, shared=f'<sst xmlns="{_MAIN}"><si><t>{cells[1]}</t></si></sst>'
+    )
+    name, old, new = {
+        "workbook": ("xl/workbook.xml", 'name="Sessions"', 'name="&lol9;"'),
+        "rels": ("xl/_rels/workbook.xml.rels", 'Target="sharedStrings.xml"', 'Target="&lol9;"'),
+        "shared": ("xl/sharedStrings.xml", f"<t>{cells[1]}</t>", "<t>&lol9;</t>"),
+        "sheet": ("xl/worksheets/sheet1.xml", ">zoom<", ">&lol9;<"),
+    }[where]
+    text = parts[name]
+    assert isinstance(text, str)
+    assert text.count(old) == 1
+    text = text.removeprefix('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>')
+    text = prolog + LAUGHS_DTD + (text.replace(old, new) if use else text)
+    if encoding == "utf-16":
+        parts[name] = b"\xff\xfe" + text.encode("utf-16-le")
+    else:
+        parts[name] = text.encode()
+    return zip_bytes(parts)
+
+
+def small_entity_behind_pi() -> bytes:
+    """workbook.xml names its sheet with a small internal entity, declared behind a processing
+    instruction: harmless in size, but a parser that expands it reads another sheet name than
+    one that does not (and neither may read a DTD at all)."""
+    parts = book_parts(sessions_sheet(BAD_TZ))
+    workbook = parts["xl/workbook.xml"]
+    assert isinstance(workbook, str)
+    parts["xl/workbook.xml"] = (
+        _DECL
+        + PI_WITH_TAG
+        + '<!DOCTYPE workbook [<!ENTITY n "Sessions">]>'
+        + workbook.replace('name="Sessions"', 'name="&n;"')
+    )
+    return zip_bytes(parts)
+
+
+INJECTION_TITLES = [
+    ' =HYPERLINK("http://evil.example")',
+    "\u00a0@SUM(1+1)*cmd|' /C calc'!A0",
+    "\n=1+3",
+    "\u200b=1",
+    "\ufeff-2+3",
+    "\t=1+1",
+]
+"""Titles that a spreadsheet runs once the white space before them is trimmed (or skipped)."""
+INJECTION_ROWS = [*(s(n, title=t) for n, t in enumerate(INJECTION_TITLES, start=1)), s(7)]
+INJECTION_ERRORS = [(n + 2, "title", "formula_injection") for n in range(len(INJECTION_TITLES))]
+FORMULA_HEADER = '=HYPERLINK("x")'
+"""A header cell that is a formula: it fails the file (exit 2, formula_injection)."""
+
+
+def formula_header_input(kind: str) -> bytes:
+    """A CSV or XLSX whose header has a formula cell after BASE (made in test_hostile.py:
+    expected.json cannot hold formula_injection as a file-level code)."""
+    header = [*BASE, FORMULA_HEADER]
+    rows = [[*texts(s(1)), "note"], [*texts(s(2)), "note"]]
+    if kind == "csv":
+        return csv_text([header, *rows]).encode()
+    return xlsx_bytes(header, rows)
+
+
+MAX_COLUMNS = 16384
+MAX_HEADER_CELL = 1024
+
+
+def wide_header(columns: int) -> list[str]:
+    """BASE, then unknown columns ``c7``, ``c8``, ... up to ``columns`` in all."""
+    return [*BASE, *(f"c{i}" for i in range(len(BASE) + 1, columns + 1))]
+
+
+def wide_csv(columns: int, record_cells: int | None = None) -> bytes:
+    """A CSV whose header is ``columns`` wide and one valid session row padded with ``v`` to
+    ``record_cells`` cells (default: the header's width)."""
+    width = columns if record_cells is None else record_cells
+    row = texts(s(1))
+    row += ["v"] * (width - len(row))
+    return (",".join(wide_header(columns)) + "\n" + ",".join(row) + "\n").encode()
+
+
+def long_record_csv(cells: int) -> bytes:
+    """BASE, then one record of ``cells`` cells: a valid session, empty cells, and ``x`` last."""
+    row = [*texts(s(1)), *[""] * (cells - len(BASE) - 1), "x"]
+    return (",".join(BASE) + "\n" + ",".join(row) + "\n").encode()
+
+
+def header_cell_csv(length: int) -> bytes:
+    """BASE plus a readable unknown header of ``length`` characters, and a valid row."""
+    name = "note " + "x" * (length - 5)
+    return csv_text([[*BASE, name], [*texts(s(1)), "ok"]]).encode()
+
+
+def huge_header_csv(path: Path, columns: int = 1_000_000) -> None:
+    """A header of ``columns`` columns (2 MB and more: made during the test, not committed)."""
+    with path.open("wb") as out:
+        out.write(",".join(BASE).encode())
+        out.write(b",x" * (columns - len(BASE)))
+        out.write(b"\n" + ",".join(texts(s(1))).encode() + b"\n")
+
+
+def _edit_parts(data: bytes, edits: Mapping[str, Callable[[str], str]]) -> bytes:
+    """The workbook ``data`` with the text of some parts edited (each edit must change it)."""
+    members: dict[str, bytes | str] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            members[info.filename] = zf.read(info)
+    for name, edit in edits.items():
+        old = members[name]
+        text = old.decode() if isinstance(old, bytes) else old
+        new = edit(text)
+        assert new != text, name
+        members[name] = new
+    return zip_bytes(members)
+
+
+def _replace_once(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert text.count(old) == 1, (old, text[:200])
+        return text.replace(old, new)
+
+    return edit
+
+
+BAD_TZ_BOOK_ROWS = [texts(r) for r in BAD_TZ]
+
+_COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+
+
+def openpyxl_refuses(what: str) -> bytes:
+    """A BAD_TZ workbook that Excel and our reader open, but openpyxl.load_workbook cannot."""
+    book = xlsx_bytes(BASE, BAD_TZ_BOOK_ROWS)
+    if what == "content_type":
+        # The workbook part's Override is gone; xml parts default to application/xml.
+        override = '<Override PartName="/xl/workbook.xml" ContentType="{}" />'.format(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+        )
+        return _edit_parts(book, {"[Content_Types].xml": _replace_once(override, "")})
+    if what == "sheet_attribute":
+        return _edit_parts(
+            book, {"xl/workbook.xml": _replace_once('name="Sessions"', 'name="Sessions" tag="x"')}
+        )
+    if what == "comments":
+        rels = (
+            f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="{_REL}/comments" '
+            'Target="../comments1.xml"/></Relationships>'
+        )
+        broken = f'<comments xmlns="{_MAIN}"><authors><author>x</author></authors><commentList>'
+        broken += '<comment ref="A2" authorId="0"><text><t>never closed</comments>'
+        override = f'<Override PartName="/xl/comments1.xml" ContentType="{_COMMENTS_TYPE}"/>'
+        with zipfile.ZipFile(io.BytesIO(book)) as zf:
+            members: dict[str, bytes | str] = {i.filename: zf.read(i) for i in zf.infolist()}
+        types = members["[Content_Types].xml"]
+        assert isinstance(types, bytes)
+        members["[Content_Types].xml"] = types.replace(b"</Types>", override.encode() + b"</Types>")
+        members["xl/worksheets/_rels/sheet1.xml.rels"] = rels
+        members["xl/comments1.xml"] = broken
+        return zip_bytes(members)
+    assert what == "style_index"
+    return _edit_parts(
+        book, {"xl/worksheets/sheet1.xml": _replace_once('<c r="E3" ', '<c r="E3" s="99" ')}
+    )
+
+
+FORMULA_VALUE_ROWS = [
+    s(
+        1,
+        title=Formula('"Webinar "&"session 1"', "Webinar session 1"),
+        webinarProvider=Formula('LOWER("ZOOM")', "zoom"),
+    ),
+    s(2, timeZone=Formula('"America/"&"New_York"', "America/New_York")),
+    s(3),
+]
+"""Valid rows with formula cells whose computed values are saved, as Excel saves them."""
+
+
+def ambiguity_cases() -> None:
+    """Relationship targets and zip entries that two readers could resolve to different bytes."""
+    dotdot = "xl/../xl/worksheets/sheet1.xml"
+    for name, data in (
+        ("zip_part_dotdot_decoy_xfd1048576", DECOY_FAR_CELL),
+        ("zip_part_dotdot_decoy_formula_titles", DECOY_FORMULA_TITLES),
+    ):
+        book = ambiguous_workbook("../xl/worksheets/sheet1.xml", {dotdot: data})
+        refused(name, "input.xlsx", book, "unreadable_file")
+    targets = {
+        "zip_part_absolute_dotdot": ("/xl/../xl/worksheets/sheet1.xml", dotdot),
+        "zip_part_dot_slash": ("./worksheets/sheet1.xml", "xl/./worksheets/sheet1.xml"),
+        "zip_part_double_slash": ("worksheets//sheet1.xml", "xl/worksheets//sheet1.xml"),
+        "zip_part_backslash": ("worksheets\\sheet1.xml", "xl/worksheets\\sheet1.xml"),
+        "zip_part_percent_escape": ("worksheets/sheet%31.xml", "xl/worksheets/sheet%31.xml"),
+    }
+    for name, (target, decoy) in targets.items():
+        book = ambiguous_workbook(target, {decoy: DECOY_FORMULA_TITLES})
+        refused(name, "input.xlsx", book, "unreadable_file")
+    # No decoy: only a reader that ignores letter case finds xl/worksheets/sheet1.xml.
+    book = ambiguous_workbook("worksheets/Sheet1.xml")
+    refused("zip_part_letter_case_target", "input.xlsx", book, "unreadable_file")
+    extra = [("xl/worksheets/sheet1.xml", DECOY_FORMULA_TITLES)]
+    book = ambiguous_workbook("worksheets/sheet1.xml", extra=extra)
+    refused("zip_part_duplicate_entry", "input.xlsx", book, "unreadable_file")
+    book = ambiguous_workbook(
+        "worksheets/sheet1.xml", {"xl/worksheets/Sheet1.xml": DECOY_FORMULA_TITLES}
+    )
+    refused("zip_part_names_differ_in_case", "input.xlsx", book, "unreadable_file")
+
+
+def prolog_cases() -> None:
+    """DTDs behind what a text search skips wrongly (a processing instruction that looks like a
+    tag, a comment, a BOM, UTF-16): the parser itself must refuse them, used or only declared."""
+    behind_pi = _DECL + PI_WITH_TAG
+    for where, part in (
+        ("workbook", "workbook"),
+        ("rels", "rels"),
+        ("shared", "shared_strings"),
+        ("sheet", "sheet"),
+    ):
+        for use, how in ((True, "laughs"), (False, "unused_dtd")):
+            data = prolog_bomb(where, behind_pi, use=use)
+            refused(f"dtd_after_pi_{how}_in_{part}", "input.xlsx", data, "unreadable_file")
+    for name, prolog, encoding in (
+        ("dtd_after_comment_with_tag", _DECL + "<!-- <a -->", "utf-8"),
+        ("dtd_after_bom_and_pi", "\ufeff" + behind_pi, "utf-8"),
+        ("dtd_after_pi_utf16", '<?xml version="1.0" encoding="UTF-16"?>' + PI_WITH_TAG, "utf-16"),
+    ):
+        data = prolog_bomb("workbook", prolog, encoding=encoding)
+        refused(name, "input.xlsx", data, "unreadable_file")
+    data = prolog_bomb("workbook", behind_pi, encoding="utf-16", use=False)
+    refused("dtd_after_pi_unused_dtd_utf16", "input.xlsx", data, "unreadable_file")
+    refused("dtd_after_pi_small_entity", "input.xlsx", small_entity_behind_pi(), "unreadable_file")
+
+
+def injection_cases() -> None:
+    """Formulas behind leading white space, as given and as trimmed, in a CSV and a workbook."""
+    judged(
+        "formula_injection_after_white_space_csv",
+        "input.csv",
+        csv_bytes(INJECTION_ROWS),
+        INJECTION_ROWS,
+        INJECTION_ERRORS,
+    )
+    judged(
+        "formula_injection_after_white_space_xlsx",
+        "input.xlsx",
+        xlsx_bytes(BASE, [texts(r) for r in INJECTION_ROWS]),
+        INJECTION_ROWS,
+        INJECTION_ERRORS,
+    )
+
+
+def csv_limit_cases() -> None:
+    """CONTRACT v2's CSV limits: 16,384 columns in a header or record, 1,024-character headers."""
+    refused(
+        "csv_header_16385_columns",
+        "input.csv",
+        wide_csv(MAX_COLUMNS + 1, len(BASE)),
+        "unreadable_file",
+    )
+    refused("csv_100000_columns", "input.csv", wide_csv(100_000), "unreadable_file")
+    refused(
+        "csv_record_16385_cells", "input.csv", long_record_csv(MAX_COLUMNS + 1), "unreadable_file"
+    )
+    refused(
+        "csv_header_cell_1025_chars",
+        "input.csv",
+        header_cell_csv(MAX_HEADER_CELL + 1),
+        "unreadable_file",
+    )
+    judged(
+        "csv_header_cell_1024_chars",
+        "input.csv",
+        header_cell_csv(MAX_HEADER_CELL),
+        [s(1)],
+        warnings=["unknown_column"],
+    )
+    judged(
+        "csv_16384_columns_fine",
+        "input.csv",
+        wide_csv(MAX_COLUMNS),
+        [s(1)],
+        warnings=["unknown_column"],
+    )
+
+
+def outputs_cases() -> None:
+    """Workbooks openpyxl cannot load (outputs then fail cleanly) and formulas with values."""
+    for what in ("content_type", "sheet_attribute", "comments", "style_index"):
+        judged(
+            f"openpyxl_refuses_{what}",
+            "input.xlsx",
+            openpyxl_refuses(what),
+            BAD_TZ,
+            BAD_TZ_ERRORS,
+        )
+    cells = [_cells(BASE, r) for r in FORMULA_VALUE_ROWS]
+    judged(
+        "xlsx_formulas_with_saved_values",
+        "input.xlsx",
+        xlsx_bytes(BASE, cells),
+        FORMULA_VALUE_ROWS,
+    )
+
+
 def external_sources() -> tuple[bytes, bytes]:
     """What the external programs convert: a BAD_TZ workbook, and one with a formula in it."""
     plain = xlsx_bytes(BASE, [texts(r) for r in BAD_TZ])
@@ -795,6 +1163,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     external_cases(made)
     workbook_cases()
     bomb_cases()
+    ambiguity_cases()
+    prolog_cases()
+    injection_cases()
+    csv_limit_cases()
+    outputs_cases()
     stale = sorted(p.name for p in HOSTILE_DIR.iterdir() if p.name not in _WRITTEN)
     if stale:
         print(f"warning: folders not written by this script: {stale}", file=sys.stderr)
@@ -832,3 +1205,85 @@ def measure_cli(path: Path, timeout: float | None = None) -> tuple[int, float, f
     )
     status, seconds, kib = json.loads(done.stderr.splitlines()[-1])
     return status, seconds, kib / 1024, json.loads(done.stdout)
+
+
+MEMORY_CAP = 500 * MIB
+"""The most memory one run of the CLI may take in the tests: its peak resident size, measured
+(a plain run takes about 140 MiB, pandas, pyarrow and pandera included). Address-space caps
+fail runs that are well within it: RLIMIT_AS counts what is only reserved (malloc's 64 MiB
+thread arenas, Arrow's pools), so runs of 270 MiB resident failed under 500 MiB of it ("can't
+start new thread", ArrowMemoryError), and RLIMIT_DATA counts writable memory never touched, so
+a run of 330 MiB resident failed under 500 MiB of that."""
+MEMORY_BACKSTOP = 2 << 30
+"""RLIMIT_DATA of a run: not the measure, only what keeps a runaway from taking the machine."""
+CPU_SECONDS = 10
+"""CPU time for one run (RLIMIT_CPU: SIGXCPU past it), which a busy machine does not stretch."""
+
+# The launcher caps itself, starts the command as its child, and writes the child's exit status,
+# peak RSS and CPU time from os.wait4 to a file. The child is forked from the small launcher,
+# not from pytest, so its ru_maxrss is its own (see LAUNCHER above).
+_CAPPED = """
+import json, os, resource, subprocess, sys
+memory, cpu, report = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+child = subprocess.Popen(sys.argv[4:])
+_pid, status, usage = os.wait4(child.pid, 0)
+with open(report, "w") as out:
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss, cpu_seconds], out)
+"""
+
+
+@dataclass(frozen=True)
+class Capped:
+    """How a capped run of the CLI ended."""
+
+    returncode: int
+    """The CLI's exit status; negative: the signal that ended it (SIGXCPU: over CPU_SECONDS)."""
+    stdout: str
+    stderr: str
+    peak_mib: float
+    cpu_seconds: float
+    wall_seconds: float
+
+
+def run_capped(
+    args: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    memory: int = MEMORY_BACKSTOP,
+    cpu: int = CPU_SECONDS,
+    module: Sequence[str] = ("-m", "webinar_validate"),
+) -> Capped:
+    """``python -m webinar_validate *args`` with ``cpu`` seconds of CPU and ``memory`` bytes of
+    RLIMIT_DATA; its peak RSS is measured (compare it with MEMORY_CAP). ``timeout`` wall seconds
+    (a backstop for a run that waits rather than computes) raise TimeoutExpired."""
+    handle, report = tempfile.mkstemp(prefix="capped-", suffix=".json")
+    os.close(handle)
+    command = [sys.executable, "-c", _CAPPED, str(memory), str(cpu), report]
+    started = time.perf_counter()
+    try:
+        with subprocess.Popen(
+            [*command, sys.executable, *module, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            start_new_session=True,  # so that a timeout ends the CLI too, not just the launcher
+        ) as process:
+            try:
+                out, err = process.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                raise
+        wall = time.perf_counter() - started
+        text = Path(report).read_text()
+    finally:
+        os.unlink(report)
+    if process.returncode or not text:
+        raise RuntimeError(f"the launcher failed ({process.returncode}): {err[-2000:]!r}")
+    status, kib, cpu_seconds = json.loads(text)
+    decode = partial(bytes.decode, encoding="utf-8", errors="replace")
+    return Capped(status, decode(out), decode(err), kib / 1024, cpu_seconds, wall)

@@ -148,11 +148,10 @@ def test_safe_fixes_on_text_cells(tmp_path: Path) -> None:
     ]
     records = _read_csv(out)
     assert records[1][-1] == "  left alone  "  # an unknown column is never touched
-    assert records[2][2] == " =1+1"  # trimming would make it a formula: left as it was
+    assert records[2][2] == " =1+1"  # flagged formula_injection: left as it was
     assert records[2][4] == "\x01DL "  # a cell with a control character is left as it was
     again = validate_file(out)
-    # " =1+1" is no formula (judged before trimming, as the contract says) and stays so.
-    assert again.flatten() == [(3, "sku", "invalid_character")]
+    assert again.flatten() == [(3, "title", "formula_injection"), (3, "sku", "invalid_character")]
     values = again.valid_rows[0].values
     assert values["startDate"] == "2026-06-01T15:00:00.000Z"
     assert values["endDate"] == "2026-06-01T16:00:00.250Z"
@@ -217,9 +216,10 @@ def test_typed_cells_of_a_workbook(tmp_path: Path) -> None:
         ("seatsLimit", "10.5", "10.5"),
         ("seatsLimit", "fifty", "fifty"),
         ("priceInCents", "1" * 16, "1" * 16),
-        ("title", "\t-5 ", "-5"),  # a formula-like start either way: no new error
-        ("title", "\tIntro", "Intro"),
-        ("title", "=SUM(A1) ", "=SUM(A1)"),
+        ("title", "\t-5 ", "\t-5 "),  # flagged formula_injection: never fixed
+        ("title", "\tIntro", "\tIntro"),  # a first tab is flagged too
+        ("title", "=SUM(A1) ", "=SUM(A1) "),
+        ("title", " 'Intro ", "'Intro"),  # a leading apostrophe is kept
         ("startDate", "2026-06-01T11:00:00Z", "2026-06-01T11:00:00Z"),
         ("startDate", " 2026-06-01T11:00:00", "2026-06-01T11:00:00-04:00"),
         ("startDate", "2026-02-30T11:00:00", "2026-02-30T11:00:00"),

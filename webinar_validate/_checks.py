@@ -7,6 +7,7 @@ runs once per distinct value through the caches in ``_values``. The run's :class
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,9 @@ UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]
 WHOLE_NUMBER = r"[+-]?[0-9]+(?:\.0*)?"
 LANGUAGE = r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?"
 CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-INJECTION_CHARS = "=+-@\t\r"
-INJECTION_START = "^[=+\\-@\t\r]"
+INJECTION_CHARS = _values.FORMULA_TRIGGERS + _values.FORMULA_FIRST
+INJECTION_START = "^[" + re.escape(INJECTION_CHARS) + "]"
+"""The first character alone: what formula_injection looked at before white space counted."""
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
 _MAX_DIGITS = 15
@@ -56,19 +58,44 @@ def _control_msg(ctx: Context, col: str, index: Any, value: str) -> str:
 _CONTROL_SET = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)]}
 
 
+def starts_like_formula(cells: pd.Series) -> pd.Series:
+    """True where ``_values.formula_start`` finds a formula start in the cell, for a column."""
+    values = arrow_values(cells)
+    if values is None:
+        return per_value(cells, _values.formula_start).notna()
+    hit = _bytescan.starts_like(  # the first bytes, ~15x faster than a regex
+        values, _values.FORMULA_FIRST, _values.SKIPPED_BEFORE_FORMULA, _values.FORMULA_TRIGGERS
+    )
+    return pd.Series(hit, index=cells.index)
+
+
 def _injection(ctx: Context, col: str) -> pd.Series:
+    # Judged on the cells as read and as sent: validRows send the trimmed text of a column the
+    # contract knows, and the cells as read of one it does not (see _normalize).
     raw = ctx.raw(col)
-    values = arrow_values(raw)
-    if values is not None:  # the first bytes, ~15x faster than the regex
-        return pd.Series(_bytescan.starts_with_any(values, INJECTION_CHARS), index=raw.index)
-    return raw.str.match(INJECTION_START, na=False)
+    text = ctx.text(col)
+    hit = starts_like_formula(raw)
+    if text.array is not raw.array:  # some cell was trimmed
+        hit |= starts_like_formula(text)
+    if _spec(ctx, col).kind is Kind.EMAILS:  # each address is sent on its own
+        hit |= ctx.per_distinct(col, _values.formula_address).notna().to_numpy(dtype=bool)
+    return hit
 
 
 def _injection_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    first = {"\t": "a tab", "\r": "a carriage return"}.get(value[:1], f"'{value[:1]}'")
+    at = _values.formula_start(value)
+    if at is None:  # an address after the first of an e-mail list
+        address = _values.formula_address(value) or value
+        at = _values.formula_start(address) or 0
+        return (
+            f"{col} has the address {_q(address)}, which begins with "
+            f"{_values.formula_opening(address, at)}; a spreadsheet may run it as a formula: "
+            "correct or remove that address."
+        )
+    opening = _values.formula_opening(value, at)
     return (
-        f"{col} begins with {first}, which a spreadsheet may run as a formula; "
-        "remove that first character or reword the text."
+        f"{col} begins with {opening}, which a spreadsheet may run as a formula; "
+        f"{_values.formula_remedy(value, at)}."
     )
 
 
@@ -219,7 +246,7 @@ def _email_problems(ctx: Context, col: str) -> pd.Series:
     """(address, why) of each cell's first invalid address, or None; once per distinct cell."""
     key = f"emails:{col}"
     if key not in ctx.memo:
-        ctx.memo[key] = per_value(ctx.text(col), _values.emails_problem)
+        ctx.memo[key] = ctx.per_distinct(col, _values.emails_problem)
     problems: pd.Series = ctx.memo[key]
     return problems
 

@@ -108,9 +108,10 @@ class Context:
         self._text.update(texts)
 
     def text(self, column: str) -> pd.Series:
-        """The cells trimmed of surrounding white space (non-breaking spaces included)."""
+        """The cells trimmed of surrounding white space (non-breaking spaces included): what
+        is checked, and what validRows send for a text column (see :func:`trimmed_text`)."""
         if column not in self._text:
-            self._text[column] = self.frame[column].str.strip()
+            self._text[column] = trimmed_text(self.frame[column])
         return self._text[column]
 
     def blank(self, column: str) -> pd.Series:
@@ -186,6 +187,18 @@ class Context:
             )
         return self._instants[column]
 
+    def per_distinct(self, column: str, func: Callable[[str], Any]) -> pd.Series:
+        """``func`` of each trimmed cell, called once per distinct cell (an object Series, None
+        where blank-null); the column is factorised once a run for every such check."""
+        key = f"distinct:{column}"
+        if key not in self.memo:
+            self.memo[key] = pd.factorize(self.text(column), use_na_sentinel=True)
+        codes, uniques = self.memo[key]
+        results = np.empty(len(uniques) + 1, dtype=object)
+        results[:-1] = [func(value) for value in uniques]
+        results[-1] = None
+        return pd.Series(results[codes], index=self.text(column).index, dtype=object)
+
     def zone(self, index: Any) -> str | None:
         """The row's canonical time zone, when its timeZone cell is valid."""
         if "timeZone" not in self.frame:
@@ -226,6 +239,23 @@ def arrow_values(series: pd.Series) -> Any:
     if not hasattr(series.array, "__arrow_array__"):
         return None
     return pa.array(series.array)
+
+
+def trimmed_text(raw: pd.Series) -> pd.Series:
+    """The cells without the white space around them (``_values.TRIMMED``, what
+    ``_values.trim`` removes); the column itself when no cell changes (the usual case), so that
+    a big file is not held twice."""
+    values = arrow_values(raw)
+    if values is not None:
+        stripped = _bytescan.trimmed(values, _values.TRIMMED)  # first and last bytes decide
+        if stripped is values:
+            return raw
+        text = pd.Series(pd.array(stripped, dtype="str"), index=raw.index)
+    else:
+        text = raw.str.strip(_values.TRIMMED)
+    if raw.str.len().sum() == text.str.len().sum():
+        return raw
+    return text
 
 
 def arrow_column(series: pd.Series) -> Any:

@@ -8,6 +8,8 @@ first quote on, Python's ``csv`` module parses the rest so that quoted values ma
 
 Guards: a line or a cell over 32 Mi characters is refused (a 10 MB title is still read, and
 judged too long), and so is a quote that is never closed: it would swallow every record after it.
+A header or record of more than 16,384 cells, or a header cell over 1,024 characters, is refused
+before it is split (``_csv_limits``), so that a line of a million commas costs little.
 """
 
 from __future__ import annotations
@@ -19,8 +21,15 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, repeat
 from typing import BinaryIO
 
+from webinar_validate._csv_limits import (
+    BoundedLines,
+    TooManyCells,
+    check_header,
+    first_wide_line,
+    too_many_cells,
+)
 from webinar_validate.errors import EmptyFile, TooManyRows, UnreadableFile
-from webinar_validate.table import Table
+from webinar_validate.table import CsvDialect, Table
 
 _BLOCK = 1 << 20
 _SNIFF_CAP = 4 << 20  # the header line is looked for in the first 4 MiB of text
@@ -68,6 +77,16 @@ class _Undecodable(Exception):
 
 def read_csv(source: str, stream: BinaryIO, head: bytes, max_rows: int) -> Table:
     """Read a CSV file (``stream`` at offset 0, ``head`` its first bytes) into a Table."""
+    try:
+        return _read_csv(source, stream, head, max_rows)
+    except MemoryError:  # what was built is freed by now: say so in one line, not a traceback
+        raise UnreadableFile(
+            f"{source} is too large to check in the memory available; split it into smaller "
+            "files, or shorten its longest values."
+        ) from None
+
+
+def _read_csv(source: str, stream: BinaryIO, head: bytes, max_rows: int) -> Table:
     if head.startswith(codecs.BOM_UTF8):
         encoding, fallback = "utf-8-sig", False
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -84,7 +103,7 @@ def read_csv(source: str, stream: BinaryIO, head: bytes, max_rows: int) -> Table
                 return table
             stream.seek(0)
     try:
-        return _read(source, stream, encoding, max_rows)
+        return _read(source, stream, encoding, max_rows, head)
     except _Undecodable as exc:
         if not fallback:
             label = "UTF-16" if encoding == "utf-16" else "UTF-8"
@@ -94,7 +113,7 @@ def read_csv(source: str, stream: BinaryIO, head: bytes, max_rows: int) -> Table
             ) from None
     stream.seek(0)
     try:
-        return _read(source, stream, "cp1252", max_rows)
+        return _read(source, stream, "cp1252", max_rows, head)
     except _Undecodable as exc:
         raise UnreadableFile(
             f"{source} has bytes that are no text encoding (byte 0x{exc.byte:02X} at offset "
@@ -122,7 +141,7 @@ def _decoded(stream: BinaryIO, encoding: str) -> Iterator[str]:
             return
 
 
-def _read(source: str, stream: BinaryIO, encoding: str, max_rows: int) -> Table:
+def _read(source: str, stream: BinaryIO, encoding: str, max_rows: int, head: bytes) -> Table:
     chunks = _decoded(stream, encoding)
     first = ""
     delimiter = None
@@ -135,7 +154,11 @@ def _read(source: str, stream: BinaryIO, encoding: str, max_rows: int) -> Table:
         delimiter = _sniff_delimiter(first[:_SNIFF_CAP], complete=True) or ","
     sink = _Sink(source, delimiter, max_rows)
     _parse(source, chain([first], chunks), sink)
-    return sink.table()
+    if encoding == "utf-16":
+        name, bom = ("utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"), True
+    else:
+        name, bom = ("utf-8", True) if encoding == "utf-8-sig" else (encoding, False)
+    return sink.table(name, bom)
 
 
 def parse_records(text: str, delimiter: str) -> list[list[str]]:
@@ -182,11 +205,14 @@ def _parse(source: str, chunks: Iterator[str], sink: _Sink) -> None:
         cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
         pending = text[cut:]
         if cut:
-            sink.take_lines(_lines(text[:cut]))
+            whole = text[:cut]
+            sink.take_lines(_lines(whole), whole)
         if len(pending) > MAX_CELL_CHARS:
             raise _too_long(source, sink.records + 1, "a line", quoted=False)
+        if first_wide_line([pending], sink.delimiter) is not None:  # before it grows further
+            raise sink.too_wide(sink.records + 1)
     if pending:
-        sink.take_lines(_lines(pending))
+        sink.take_lines(_lines(pending), pending)
 
 
 def _lines(text: str) -> list[str]:
@@ -224,8 +250,10 @@ def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
     """
     ran_out: list[int] = []  # len(rows) when the reader asked past the last line
     rows, row_numbers, lines = sink.rows, sink.row_numbers, sink.lines
+    # The feed keeps each record within the cell limit; it asks where the last record ended.
+    feed = BoundedLines(_line_blocks(chunks), sink.delimiter, lambda: consumed)
     reader = csv.reader(
-        chain.from_iterable(chain(_line_blocks(chunks), _mark_end(ran_out, rows))),
+        chain.from_iterable(chain(feed, _mark_end(ran_out, rows))),
         delimiter=sink.delimiter,
         strict=False,
     )
@@ -240,7 +268,8 @@ def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
                 if ran_out:
                     raise _unclosed(source, start)
                 if cells and (cells[0].strip() or "".join(cells).strip()):
-                    sink.set_header(cells, record)
+                    sink.set_header(cells, record, start)
+                    sink.line_ending = _ending(feed.last_line(consumed))
                     break
         width = sink.width
         for cells in reader:
@@ -257,6 +286,8 @@ def _parse_quoted(source: str, chunks: Iterable[str], sink: _Sink) -> None:
             lines.append(line)
     except _LineTooLong:
         raise _too_long(source, base + consumed + 1, "a line", quoted=True) from None
+    except TooManyCells as exc:
+        raise sink.too_wide(base + exc.line) from None
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise _too_long(source, base + consumed + 1, "a cell", quoted=True) from None
@@ -302,16 +333,34 @@ class _Sink:
         self.row_numbers: list[int] = []
         self.lines: list[int] = []
         self.extra_cells: dict[int, int] = {}
+        self.extras: dict[int, list[str]] = {}
+        self.line_ending = "\r\n"
 
-    def take_lines(self, lines: list[str]) -> None:
-        """Records that are whole physical lines without quotes: line number == row number."""
+    def too_wide(self, line: int) -> UnreadableFile:
+        """The error for the record starting on ``line`` having too many cells."""
+        return too_many_cells(self.source, line, self.delimiter, header=self.header is None)
+
+    def take_lines(self, lines: list[str], text: str) -> None:
+        """Records that are whole physical lines without quotes: line number == row number.
+
+        ``text`` is what ``lines`` were split from (their line breaks included).
+        """
         first = self.records + 1
+        wide = first_wide_line(lines, self.delimiter)
+        if wide is not None:
+            before = any(map(str.strip, lines[:wide], repeat(self.strip_chars)))
+            header = self.header is None and not before
+            raise too_many_cells(self.source, first + wide, self.delimiter, header=header)
         self.records += len(lines)
         if self.header is None:
             chars = self.strip_chars
             for i, line in enumerate(lines):
                 if line.strip(chars):
-                    self.set_header(line.split(self.delimiter), first + i)
+                    self.set_header(line.split(self.delimiter), first + i, first + i)
+                    # The header's line break: it is in the first characters of ``text``.
+                    size = sum(map(len, lines[: i + 1])) + 2 * (i + 1)
+                    physical = io.StringIO(text[:size], newline="").readlines()[i]
+                    self.line_ending = _ending(physical)
                     lines, first = lines[i + 1 :], first + i + 1
                     break
             else:
@@ -330,7 +379,9 @@ class _Sink:
         self.row_numbers.extend(numbers)
         self.lines.extend(numbers)
 
-    def set_header(self, cells: list[str], row_number: int) -> None:
+    def set_header(self, cells: list[str], row_number: int, line: int) -> None:
+        """Take ``cells`` (of row ``row_number``, starting on ``line``) as the header."""
+        check_header(self.source, cells, row_number, line)
         while cells and not cells[-1].strip():
             cells.pop()
         self.header, self.header_row, self.width = cells, row_number, len(cells)
@@ -341,18 +392,13 @@ class _Sink:
             raise too_many_rows(self.source, self.limit)
 
     def fit(self, cells: list[str], index: int) -> None:
-        """Pad or cut ``cells`` in place to the header's width, noting non-empty extra cells."""
-        width = self.width
-        if len(cells) < width:
-            cells.extend([""] * (width - len(cells)))
-            return
-        for column in range(width, len(cells)):
-            if cells[column].strip():
-                self.extra_cells[index] = column
-                break
-        del cells[width:]
+        """Pad or cut ``cells`` in place to the header's width, keeping non-empty extra cells."""
+        extra = fit_cells(cells, self.width)
+        if extra is not None:
+            self.extra_cells[index], self.extras[index] = extra
 
-    def table(self) -> Table:
+    def table(self, encoding: str = "utf-8", bom: bool = False) -> Table:
+        """The Table read, its text having been decoded with ``encoding`` (after a BOM or not)."""
         if self.header is None:
             raise EmptyFile(f"{self.source} has no header row (it holds only blank lines).")
         return Table(
@@ -364,4 +410,32 @@ class _Sink:
             row_numbers=self.row_numbers,
             lines=self.lines,
             extra_cells=self.extra_cells,
+            dialect=CsvDialect(encoding, bom, self.delimiter, self.line_ending),
+            extras=self.extras,
         )
+
+
+def fit_cells(cells: list[str], width: int) -> tuple[int, list[str]] | None:
+    """Pad or cut ``cells`` in place to ``width``.
+
+    Returns the column of the first non-empty cell beyond ``width`` and the cells beyond it
+    (trailing empty ones dropped), or None when there is none.
+    """
+    if len(cells) <= width:
+        cells.extend([""] * (width - len(cells)))
+        return None
+    beyond = cells[width:]
+    del cells[width:]
+    while beyond and not beyond[-1].strip():
+        beyond.pop()
+    if not beyond:
+        return None
+    first = next(i for i, cell in enumerate(beyond) if cell.strip())
+    return width + first, beyond
+
+
+def _ending(line: str) -> str:
+    """The line break that ends ``line``: CRLF, LF or CR (CRLF when it has none)."""
+    if line.endswith("\r\n"):
+        return "\r\n"
+    return line[-1] if line.endswith(("\n", "\r")) else "\r\n"

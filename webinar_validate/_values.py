@@ -7,12 +7,144 @@ from __future__ import annotations
 
 import difflib
 import importlib.resources
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
+
+# --- what trimming removes, and what may hide a formula (CONTRACT.md formula_injection) --------
+
+TRIMMED = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+"""The white space trimmed from both ends of every cell before it is checked and sent: exactly
+the characters ``str.strip()`` removes (and Arrow's ``utf8_trim_whitespace``; a test compares
+them over every code point). Trimming strips these, and no other, characters: see :func:`trim`."""
+
+
+def _chars(*spans: tuple[int, int]) -> str:
+    return "".join(chr(code) for low, high in spans for code in range(low, high + 1))
+
+
+INVISIBLE = _chars(
+    (0x00, 0x08),  # the control characters that are not white space: C0, DEL, C1
+    (0x0E, 0x1B),
+    (0x7F, 0x84),
+    (0x86, 0x9F),
+    # Unicode's Default_Ignorable_Code_Point, all of it
+    (0xAD, 0xAD),
+    (0x34F, 0x34F),
+    (0x61C, 0x61C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+"""Characters that show nothing, yet are not trimmed: the other control characters, and Unicode's
+default-ignorable code points (zero-width space, joiners, word joiner, BOM, bidi marks, soft
+hyphen, variation selectors, fillers, tags; U+180E was white space before Unicode 6.3). Another
+program's trim (Java's strips every C0 control, JavaScript's the BOM) or a clean-up of invisible
+characters may remove them and leave the formula in front."""
+
+SKIPPED_BEFORE_FORMULA = TRIMMED + INVISIBLE
+"""What the formula_injection rule looks past at the start of a cell. It holds every character
+trimming removes, so that a cell whose trimmed text starts like a formula does so itself."""
+
+FORMULA_FIRST = "\t\r"
+"""A cell whose very first character is one of these is read as a formula by some programs."""
+FORMULA_TRIGGERS = "=+-@"
+"""The characters that start a formula, once any white space before them is gone."""
+
+
+def trim(text: str) -> str:
+    """A cell as it is checked and sent: without the white space around it (``TRIMMED``)."""
+    return text.strip(TRIMMED)
+
+
+def formula_start(text: str) -> int | None:
+    """Where a cell starts like a formula (CONTRACT.md formula_injection), or None.
+
+    The position of its first character when that is a tab or a carriage return; otherwise of
+    the first ``=``, ``+``, ``-`` or ``@`` after any characters of ``SKIPPED_BEFORE_FORMULA``.
+    Whenever ``formula_start(trim(text))`` finds a start, this does too: trimming removes only
+    characters this skips. (A cell that starts with a tab is found, though its trimmed text may
+    not start like a formula: the contract flags it as given.)
+    """
+    if text and text[0] in FORMULA_FIRST:
+        return 0
+    rest = text.lstrip(SKIPPED_BEFORE_FORMULA)
+    if rest and rest[0] in FORMULA_TRIGGERS:
+        return len(text) - len(rest)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def formula_address(cell: str) -> str | None:
+    """The first address of an instructorEmails cell that starts like a formula, or None:
+    each address is sent on its own (``split_emails``), so each is judged as sent."""
+    for address in split_emails(cell):
+        if formula_start(address) is not None:
+            return address
+    return None
+
+
+_FIRST_NAMES = {"\t": "tab", "\r": "carriage return"}
+
+
+def formula_opening(text: str, at: int) -> str:
+    """What a cell starts with, up to its formula character at ``at``, for a message."""
+    shown = "a " + _FIRST_NAMES[text[at]] if text[at] in _FIRST_NAMES else f"'{text[at]}'"
+    before = text[:at]
+    if not before:
+        return shown
+    if before.strip(" ") == "":
+        spaces = "a space" if len(before) == 1 else f"{len(before)} spaces"
+        return f"{spaces} and then {shown}"
+    names = [_char_name(ch) for ch in dict.fromkeys(before)]
+    if len(names) == 1:
+        return f"an invisible {names[0]} and then {shown}"
+    listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    return f"invisible characters ({listed}) and then {shown}"
+
+
+def formula_remedy(text: str, at: int) -> str:
+    """What to do about a cell that starts like a formula at ``at``."""
+    if text[at] in FORMULA_FIRST:
+        return f"delete the {_FIRST_NAMES[text[at]]} at the start"
+    where = " and everything before it" if at else ""
+    return f"delete the '{text[at]}'{where}, or reword the text to start with a letter or digit"
+
+
+def _char_name(ch: str) -> str:
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "character").lower()
+    return f"{name} (U+{ord(ch):04X})"
+
+
+_CONTROL_NAMES = {
+    " ": "space",
+    "\t": "tab",
+    "\n": "line feed",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+    "\r": "carriage return",
+    "\x85": "next line",
+}
+
 
 # Abbreviations and Windows-style names people type, mapped to the zone they usually mean.
 _ZONE_HINTS = {
@@ -103,7 +235,8 @@ def email_problem(address: str) -> str | None:
 
 def split_emails(cell: str) -> list[str]:
     """The addresses in an instructorEmails cell, separated by ``;`` or ``,``."""
-    return [part.strip() for part in cell.replace(",", ";").split(";") if part.strip()]
+    parts = (trim(part) for part in cell.replace(",", ";").split(";"))
+    return [part for part in parts if part]
 
 
 @lru_cache(maxsize=65536)

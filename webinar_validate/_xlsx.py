@@ -5,17 +5,19 @@ last used cell densely (cells at A1 and XFD1048576 abort the process). So before
 sheet, ``_xlsx_scan.prescan`` streams the sheet's XML once: it stops with TooManyRows past the
 limit (a huge sheet costs no more than its first rows), bounds the used range, and notes what
 calamine does not say: formula cells without a saved value, and error cells (``#N/A``), which
-calamine reads as empty. The zip-level guards run before this, in reading.py. The Table is built
-column by column from calamine's rows.
+calamine reads as empty. The zip-level guards run before this (``_zip_parts.resolve``), and
+calamine reads the very bytes pre-scanned: ``_zip_parts.calamine_zip`` holds no other sheet, and
+calamine must read the sheet names as this package does. The Table is built column by column
+from calamine's rows, and keeps the file's bytes for the outputs that copy the workbook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
@@ -26,7 +28,8 @@ import python_calamine
 
 from webinar_validate._csv import too_many_rows
 from webinar_validate._xlsx_scan import Scan, prescan, unescape_x
-from webinar_validate._xml_guard import XML_SUFFIXES, check_prolog
+from webinar_validate._xml_guard import XML_SUFFIXES, refuse_dtd, refusing_handlers
+from webinar_validate._zip_parts import Parts, Sheet, ambiguous, calamine_zip
 from webinar_validate.errors import EmptyFile, UnreadableFile, UsageError
 from webinar_validate.table import Table, cell_ref
 
@@ -36,7 +39,6 @@ if TYPE_CHECKING:
 
 MAX_CELLS = 1 << 23
 """Largest A1-to-last-cell rectangle handed to calamine (about 256 MiB of its cells)."""
-_SMALL_PART_CAP = 16 * 1024 * 1024
 
 DAMAGED = (
     zipfile.BadZipFile,
@@ -67,44 +69,28 @@ _DATES = frozenset({dt.date, dt.datetime, dt.time})
 _ROWS_AT_ONCE = 1 << 14
 
 
-def read_xlsx(
-    source: str, path: str, zf: zipfile.ZipFile, sheet: str | None, max_rows: int
-) -> Table:
-    """Read one worksheet of a workbook that passed reading.py's zip guards into a Table."""
+def read_xlsx(source: str, parts: Parts, sheet: str | None, max_rows: int) -> Table:
+    """Read one worksheet of a workbook whose parts ``_zip_parts.resolve`` resolved."""
+    zf = parts.zf
     try:
-        sheets, shared_strings = _sheets(source, zf)
-        chosen = _choose(source, sheets, sheet)
+        chosen = _choose(source, parts.sheets, sheet)
         if chosen.part not in zf.NameToInfo:
             raise UnreadableFile(f"{source} is damaged: sheet {chosen.name!r} has no data part.")
-        for name in {chosen.part, shared_strings or chosen.part}:
-            if not name.lower().endswith(XML_SUFFIXES):  # those were checked with the zip
-                check_prolog(source, zf, zf.getinfo(name))
+        if not chosen.part.lower().endswith(XML_SUFFIXES):  # the others were checked already
+            with zf.open(chosen.part) as member:
+                refuse_dtd(source, chosen.part, member)
         open_part = partial(zf.open, chosen.part)
-        scan = prescan(source, open_part, SharedBlanks(zf, shared_strings), max_rows, MAX_CELLS)
+        scan = prescan(source, open_part, SharedBlanks(zf, parts.shared), max_rows, MAX_CELLS)
         if (scan.last_row + 1) * (scan.last_column + 1) > MAX_CELLS:
             corner = cell_ref(None, scan.last_row, scan.last_column)
             raise UnreadableFile(
                 f"{source} has a used range of A1:{corner} in sheet {chosen.name!r}, too large "
                 "to check; delete the stray cells far below or right of the data and save again."
             )
-        raw = _load(source, path, chosen.name)
+        raw = _load(source, parts, chosen)
     except DAMAGED as exc:
         raise damaged(source, exc) from None
-    return _build(source, chosen.name, raw, scan, max_rows)
-
-
-@dataclass(frozen=True, slots=True)
-class _Sheet:
-    name: str
-    state: str  # visible, hidden, veryHidden
-    kind: str  # worksheet, chartsheet, dialogsheet, xlMacrosheet, ...
-    part: str
-
-
-def _read_small(source: str, zf: zipfile.ZipFile, name: str) -> bytes:
-    if zf.getinfo(name).file_size > _SMALL_PART_CAP:
-        raise UnreadableFile(f"{source} has an implausibly large {name}; save it again from Excel.")
-    return zf.read(name)
+    return _build(source, chosen.name, raw, scan, max_rows, workbook=parts.data)
 
 
 class SharedBlanks:
@@ -121,6 +107,7 @@ class SharedBlanks:
         self._phonetic = 0
         self._parser = expat.ParserCreate(namespace_separator="}")
         self._parser.buffer_text = True
+        refusing_handlers(self._parser)  # a DTD raises (the part's prolog was refused before)
         self._parser.StartElementHandler = self._start
         self._parser.EndElementHandler = self._end
         self._parser.CharacterDataHandler = self._data
@@ -165,44 +152,7 @@ class SharedBlanks:
             self._texts.append(text)
 
 
-def _local(name: str) -> str:
-    return name.rpartition("}")[2]
-
-
-def _sheets(source: str, zf: zipfile.ZipFile) -> tuple[list[_Sheet], str | None]:
-    """The workbook's sheets in order, and the shared-strings part if there is one."""
-    names = set(zf.namelist())
-    rels_name = "xl/_rels/workbook.xml.rels"
-    rels: dict[str, tuple[str, str]] = {}
-    if rels_name in names:
-        for element in ElementTree.fromstring(_read_small(source, zf, rels_name)).iter():
-            if _local(element.tag) == "Relationship":
-                target = element.get("Target", "")
-                part = target.lstrip("/") if target.startswith("/") else _join("xl", target)
-                rels[element.get("Id", "")] = (element.get("Type", "").rpartition("/")[2], part)
-    sheets = []
-    for element in ElementTree.fromstring(_read_small(source, zf, "xl/workbook.xml")).iter():
-        if _local(element.tag) != "sheet":
-            continue
-        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
-        kind, part = rels.get(rid, ("", ""))
-        sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"), kind, part))
-    shared = next((part for kind, part in rels.values() if kind == "sharedStrings"), None)
-    return sheets, shared if shared in names else None
-
-
-def _join(base: str, target: str) -> str:
-    parts: list[str] = base.split("/")
-    for piece in target.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def _choose(source: str, sheets: list[_Sheet], requested: str | None) -> _Sheet:
+def _choose(source: str, sheets: list[Sheet], requested: str | None) -> Sheet:
     if requested is not None:
         found = [s for s in sheets if s.name == requested] or [
             s for s in sheets if s.name.casefold() == requested.casefold()
@@ -227,8 +177,17 @@ def _choose(source: str, sheets: list[_Sheet], requested: str | None) -> _Sheet:
     return chosen
 
 
-def _build(source: str, sheet: str, raw: list[list[_Cell]], scan: Scan, limit: int) -> Table:
-    """The Table from calamine's rows (emptied on the way), column by column."""
+def _build(
+    source: str,
+    sheet: str,
+    raw: list[list[_Cell]],
+    scan: Scan,
+    limit: int,
+    *,
+    workbook: bytes | None = None,
+) -> Table:
+    """The Table from calamine's rows (emptied on the way), column by column; ``workbook`` is
+    the file's bytes, kept for the outputs that copy it."""
     # calamine's rows end at its last value: reach the rows that only hold formulas without a
     # value or error cells too, so that they are reported rather than lost.
     last = max(max((row for row, _ in scan.formulas), default=0), max(scan.errors, default=0))
@@ -293,6 +252,7 @@ def _build(source: str, sheet: str, raw: list[list[_Cell]], scan: Scan, limit: i
         extra_cells=dict(sorted(extra_cells.items())),
         typed_dates=typed_dates,
         formulas_without_value=formulas,
+        workbook=workbook,
     )
 
 
@@ -331,11 +291,25 @@ def _column_text(
     return pa.array(texts, type=pa.large_string(), memory_pool=pool)
 
 
-def _load(source: str, path: str, sheet: str) -> list[list[_Cell]]:
-    """The sheet's cells from calamine, row i being sheet row i + 1 and column j column j."""
+def _load(source: str, parts: Parts, sheet: Sheet) -> list[list[_Cell]]:
+    """The sheet's cells from calamine, row i being sheet row i + 1 and column j column j.
+
+    calamine reads ``calamine_zip``'s zip, whose only sheet part is the one pre-scanned, and must
+    read the sheet names as this package did.
+    """
+    names = [s.name for s in parts.sheets]
+    book = io.BytesIO(calamine_zip(parts, sheet))
     try:
-        with python_calamine.CalamineWorkbook.from_path(path) as workbook:
-            rows: list[list[_Cell]] = workbook.get_sheet_by_name(sheet).to_python(
+        with python_calamine.CalamineWorkbook.from_filelike(book) as workbook:
+            book.close()  # calamine holds its own copy: this one goes before the cells come
+            if workbook.sheet_names != names:
+                theirs = ", ".join(map(repr, workbook.sheet_names))
+                raise ambiguous(
+                    source,
+                    f"its sheet names read as {', '.join(map(repr, names))} or as {theirs}, "
+                    "depending on the program",
+                )
+            rows: list[list[_Cell]] = workbook.get_sheet_by_name(sheet.name).to_python(
                 skip_empty_area=False
             )
     except python_calamine.PasswordError:

@@ -12,6 +12,10 @@ them, or in an unusual form. Formula and error cells are found by their ``<f`` a
 on rows are rounded up to three significant digits (so a bound can exceed the true last row by
 1%); when they, or the count of rows against the limit, cross a limit, or a cell is placed by its
 row element rather than its own reference, the exact pass decides: it parses every row and cell.
+
+Either pass is a byte scan, not an XML parser: expat has refused a DTD in the sheet's prolog
+before (``_xml_guard.refuse_dtd``), and the scan refuses any other ``<!`` than a comment or CDATA
+wherever it meets one, so no declaration anywhere in the sheet goes unrefused.
 """
 
 from __future__ import annotations
@@ -82,8 +86,39 @@ def prescan(
         return _exact(source, iter(partial(part.read, _CHUNK), b""), shared, limit)
 
 
+def _declarations_refused(source: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, refusing any ``<!`` that starts neither a comment nor CDATA: a DTD or an
+    entity declaration anywhere in the sheet (expat refused one in its prolog already; calamine
+    would skip one, a conforming parser would not). ``!`` is rare in a sheet: a byte search."""
+    last = b""
+    pending = False  # the previous chunk ended with "<!"
+    for chunk in chunks:
+        if pending and chunk[:1] not in (b"-", b"["):
+            raise _declaration(source)
+        pending = False
+        at = chunk.find(b"!")
+        while at >= 0:
+            if (chunk[at - 1 : at] if at else last) == b"<":
+                after = chunk[at + 1 : at + 2]
+                if not after:
+                    pending = True
+                elif after not in (b"-", b"["):
+                    raise _declaration(source)
+            at = chunk.find(b"!", at + 1)
+        last = chunk[-1:]
+        yield chunk
+
+
+def _declaration(source: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"{source} has a DTD or an entity declaration in a worksheet, which is refused for "
+        "safety; save the workbook again from Excel."
+    )
+
+
 def _blocks(source: str, chunks: Iterator[bytes]) -> Iterator[tuple[bytes, bytes]]:
     """(whole rows of the sheet data, tag prefix), streamed about a chunk at a time."""
+    chunks = _declarations_refused(source, chunks)
     chunk = next(chunks, b"")
     if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\0" in chunk[:4]:
         raise UnreadableFile(

@@ -1,52 +1,109 @@
-"""Refusal of XML that declares a DTD or entities, before any parser sees the part.
+"""XML parsing that refuses DTDs and entity declarations itself, whatever comes before them.
 
-An entity declaration is how an XML bomb ("billion laughs") and external-entity reads work, and
-a workbook Excel saved never has one. The prolog (everything before the root element) is read,
-comments skipped, in the part's own encoding (UTF-8 or UTF-16), up to 64 KiB.
+An entity declaration is how an XML bomb ("billion laughs") and external-entity reads work, and a
+workbook Excel saved never has one. So no XML part this package reads reaches a parser that would
+read a DTD: ``parse`` parses a whole small part with defusedxml (DTDs forbidden), and
+``refuse_dtd`` runs expat over a part's prolog, up to its root element (the only place XML allows
+a DTD), with handlers that raise on a document type declaration, an entity declaration or an
+external reference. Processing instructions, comments, byte-order marks and UTF-16 are the
+parser's business, not a text search's: there is no text search to fool.
+
+calamine never expands an entity either (quick-xml reports a DTD and calamine skips it; a
+reference to a declared entity is an error in calamine), but every part it reads goes through
+``refuse_dtd`` first all the same.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-import zipfile
+from typing import IO
+from xml.etree.ElementTree import Element
+from xml.parsers import expat
+
+import defusedxml.ElementTree as safe_tree  # type: ignore[import-untyped] # no stubs
+from defusedxml import DefusedXmlException
 
 from webinar_validate.errors import UnreadableFile
 
+__all__ = ["XML_SUFFIXES", "parse", "refuse_dtd", "refusing_handlers"]
+
 XML_SUFFIXES = (".xml", ".rels", ".vml")
-"""Part names that are XML by their name; other parts are checked when they are parsed."""
+"""Part names that are XML by their name; other parts are checked when they are read."""
 _PROLOG_CAP = 64 * 1024
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_ROOT_TAG = re.compile(r"<[A-Za-z_]")
-_DTD = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.I)
+_STEP = 4096
 
 
-def check_prolog(source: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse an XML part that declares a DTD or entities before its root element."""
-    with zf.open(info) as member:
-        data = member.read(4096)
-        while True:
-            if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in data[:4]:
-                big_endian = data.startswith(codecs.BOM_UTF16_BE) or data[:1] == b"\0"
-                text = data.decode("utf-16-be" if big_endian else "utf-16-le", "ignore")
-            else:
-                text = data.decode("latin-1")
-            text = _COMMENT.sub("", text)
-            unclosed = text.find("<!--")
-            if unclosed >= 0:
-                text = text[:unclosed]
-            root = _ROOT_TAG.search(text)
-            if _DTD.search(text, 0, root.start() if root else len(text)):
+class _Declared(ValueError):
+    """A DTD, an entity declaration or an external reference was met."""
+
+
+class _RootReached(Exception):
+    """The root element starts: no DTD can follow."""
+
+
+def _declared(*args: object) -> None:
+    raise _Declared("it declares a DTD or entities")
+
+
+def _root(*args: object) -> None:
+    raise _RootReached
+
+
+def refusing_handlers(parser: expat.XMLParserType) -> None:
+    """Make ``parser`` raise on a DTD, an entity declaration or an external entity reference."""
+    parser.StartDoctypeDeclHandler = _declared
+    parser.EntityDeclHandler = _declared
+    parser.UnparsedEntityDeclHandler = _declared
+    parser.NotationDeclHandler = _declared
+    parser.ExternalEntityRefHandler = _declared  # type: ignore[assignment] # expat wants an int
+
+
+def dtd_refused(source: str, name: str) -> UnreadableFile:
+    """The error for a part that declares a DTD or entities."""
+    return UnreadableFile(
+        f"{source} declares a DTD or entities in {name}, which is refused for safety; save the "
+        "workbook again from Excel."
+    )
+
+
+def refuse_dtd(source: str, name: str, member: IO[bytes]) -> None:
+    """Parse the part's prolog with expat up to its root element; raise UnreadableFile when it
+    declares a DTD or entities, runs past 64 KiB, or is not XML (an empty part passes)."""
+    parser = expat.ParserCreate()
+    refusing_handlers(parser)
+    parser.StartElementHandler = _root
+    seen = 0
+    try:
+        while chunk := member.read(_STEP):
+            seen += len(chunk)
+            parser.Parse(chunk, False)
+            if seen > _PROLOG_CAP:
                 raise UnreadableFile(
-                    f"{source} declares a DTD or entities in {info.filename}, which is refused "
-                    "for safety; save the workbook again from Excel."
+                    f"{source} has an XML part ({name}) whose preamble runs past 64 KiB, so it "
+                    "cannot be checked; save the workbook again from Excel."
                 )
-            more = b"" if root else member.read(4096)
-            if not more:
-                return
-            data += more
-            if len(data) > _PROLOG_CAP:
-                raise UnreadableFile(
-                    f"{source} has an XML part ({info.filename}) whose preamble runs past "
-                    "64 KiB, so it cannot be checked; save the workbook again from Excel."
-                )
+        if seen:
+            parser.Parse(b"", True)
+    except _RootReached:
+        return
+    except _Declared:
+        raise dtd_refused(source, name) from None
+    except expat.ExpatError as exc:
+        raise UnreadableFile(
+            f"{source} is damaged ({name} is not readable XML: {exc}); open it in Excel and save "
+            "it again."
+        ) from None
+
+
+def parse(source: str, name: str, data: bytes) -> Element:
+    """A whole (small) XML part as an element tree, parsed by a parser that refuses DTDs and
+    entities; UnreadableFile when it declares them or is not XML."""
+    try:
+        root: Element = safe_tree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise dtd_refused(source, name) from None
+    except safe_tree.ParseError as exc:
+        raise UnreadableFile(
+            f"{source} is damaged ({name} is not readable XML: {exc}); open it in Excel and save "
+            "it again."
+        ) from None
+    return root

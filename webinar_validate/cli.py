@@ -2,25 +2,35 @@
 
 pandas and pandera are imported only when a file is actually validated, so ``--help`` and
 ``--version`` answer at once (a pre-commit hook pays start-up on every commit).
+
+What a person sees: every line printed goes through :func:`display`, so a control character in
+a file name or a cell is shown escaped (``\\n``) and one error is one line. Standard output and
+standard error are wrapped so that a closed pipe (``| head``) ends the run quietly and a stream
+that cannot be written (``>/dev/full``) is one line on stderr and exit status 2, never a
+traceback; ``--output`` and the other output files are still written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import os
+import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from webinar_validate import cli_outputs
+from webinar_validate._display import Gone, Guarded, Pieces, display, say
 from webinar_validate._lazy_rows import errors_of
 from webinar_validate._version import __version__
 
 if TYPE_CHECKING:
     from webinar_validate.report import DryRunReport
 
+PROG = "webinar-validate"
 FORMATS = ("text", "json", "github")
 
 
@@ -37,7 +47,7 @@ def _non_negative(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``webinar-validate``."""
     parser = argparse.ArgumentParser(
-        prog="webinar-validate",
+        prog=PROG,
         description=(
             "Check a webinar-session bulk-import CSV/XLSX before you upload it to Thought "
             "Industries. Exit status: 0 every row valid, 1 some rows invalid, 2 a file could "
@@ -93,32 +103,72 @@ def _excluded(path: str, globs: Sequence[str]) -> bool:
 def _same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):
         return Path(a).resolve() == Path(b).resolve()
 
 
-def _text_report(report: DryRunReport, out: TextIO, err: TextIO) -> None:
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(flag, path) of every file the command is asked to write."""
+    chosen = [("--output", args.output)] if args.output is not None else []
+    for dest, flag in cli_outputs.OUTPUT_FLAGS.items():
+        if getattr(args, dest, None) is not None:
+            chosen.append((flag, getattr(args, dest)))
+    return chosen
+
+
+def _output_problem(flag: str, output: str, inputs: Sequence[str]) -> str | None:
+    """Why an output cannot be written as given, or None. Asked before any file is read."""
+    example = ", such as report.json" if flag == "--output" else ""
+    if not output:
+        return f"{flag} needs a file name{example}."
+    for source in inputs:  # every input named, excluded or not, and the schema file
+        if _same_file(output, source):
+            return (
+                f"{flag} {output} is the input file {source}; choose another path "
+                "(an input is never overwritten)."
+            )
+    try:
+        mode: int | None = os.stat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    except (OSError, ValueError) as exc:
+        return f"{flag} {output} cannot be used: {getattr(exc, 'strerror', None) or exc}."
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"{flag} {output} is a folder; give a file name{example}."
+    if mode is not None and not stat.S_ISREG(mode):
+        return (
+            f"{flag} {output} is not a regular file (it is a pipe or a device); "
+            f"give a file name{example}."
+        )
+    folder = os.path.dirname(os.path.realpath(output))
+    if not os.path.isdir(folder):
+        return f"{flag} {output}: the folder {folder} does not exist."
+    return None
+
+
+def _text_report(report: DryRunReport, out: Any, err: Any) -> None:
     pre = report.preflight
+    source = display(pre.source)
     if not report.judged:
         # One line per file, whatever the number of problems: easy to read and to grep.
         codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
-        print(f"{pre.source}: {codes} {' '.join(p.message for p in report.errors)}", file=err)
+        messages = " ".join(p.message for p in report.errors)
+        err.write(f"{source}: {codes} {display(messages)}\n")
         return
+    write = out.write  # one call per line: a report may hold a million errors
     for _, errors in errors_of(report.invalid_rows):  # a block at a time, no row objects
         for error in errors:
-            print(f"{pre.source}:{error.cell} {error.code} {error.message}", file=out)
+            write(f"{source}:{display(f'{error.cell} {error.code} {error.message}')}\n")
     for warning in pre.warnings:
-        print(f"{pre.source}: warning {warning.code} {warning.message}", file=out)
-    print(
-        f"{pre.source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
-        f"({pre.rowsRead} rows read)",
-        file=out,
+        write(f"{source}: warning {warning.code} {display(warning.message)}\n")
+    write(
+        f"{source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
+        f"({pre.rowsRead} rows read)\n"
     )
 
 
-def _write_json(reports: list[DryRunReport], out: TextIO) -> None:
+def _write_json(reports: list[DryRunReport], write: Pieces) -> None:
     """One report object, or an array of them, written piece by piece (rows are streamed)."""
-    write = _utf8_writer(out)
     if len(reports) == 1:
         write(reports[0].iter_json_bytes())
     else:
@@ -130,38 +180,42 @@ def _write_json(reports: list[DryRunReport], out: TextIO) -> None:
     write([b"\n"])
 
 
-def _utf8_writer(out: TextIO) -> Callable[[Iterable[bytes]], None]:
-    """Writes UTF-8 pieces to ``out``: straight to its bytes when it is UTF-8 text over a
-    binary stream (stdout, a file), else decoded to its text layer."""
-    binary = getattr(out, "buffer", None)
-    encoding = getattr(out, "encoding", None) or ""
-    if binary is not None and _is_utf8(encoding):
-        out.flush()
+def _write_output(path: str, reports: list[DryRunReport], err: Any) -> int:
+    """Write the JSON report to ``--output`` atomically; 2 (and one line) when it cannot be."""
+    from webinar_validate.outputs._common import atomic_output
 
-        def to_bytes(pieces: Iterable[bytes]) -> None:
-            binary.writelines(pieces)
-            binary.flush()
-
-        return to_bytes
-
-    def to_text(pieces: Iterable[bytes]) -> None:
-        out.writelines(piece.decode() for piece in pieces)
-
-    return to_text
-
-
-def _is_utf8(encoding: str) -> bool:
-    import codecs
-
+    # Through a symbolic link to the file it names, so the link keeps working.
+    target = os.path.realpath(path)
     try:
-        return codecs.lookup(encoding).name == "utf-8"
-    except LookupError:
-        return False
+        with atomic_output(target) as temporary, open(temporary, "wb") as stream:
+            _write_json(reports, stream.writelines)
+    except OSError as exc:
+        say(err, f"{PROG}: cannot write {path}: {exc.strerror or exc}; it was left as it was.")
+        return 2
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``webinar-validate``; return the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    out, err = Guarded(sys.stdout), Guarded(sys.stderr)
+    with (
+        contextlib.redirect_stdout(cast(TextIO, out)),
+        contextlib.redirect_stderr(cast(TextIO, err)),
+    ):
+        status = _run(list(sys.argv[1:] if argv is None else argv), out, err)
+        out.flush()
+        if out.failure is not None and not out.closed_pipe:
+            reason = getattr(out.failure, "strerror", None) or str(out.failure)
+            say(err, f"{PROG}: cannot write the report to standard output: {reason}.")
+        err.flush()
+    if out.failure is None:
+        return status
+    # A closed pipe ends the run quietly, as Python itself does (status 1, or 2 when that is
+    # worse); an output that could not be written is status 2.
+    return max(status, 1) if out.closed_pipe else 2
+
+
+def _run(argv: list[str], out: Guarded, err: Guarded) -> int:
     if argv[:1] == ["template"]:
         return cli_outputs.template_main(argv[1:])
     parser = build_parser()
@@ -169,17 +223,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
+    inputs = [*args.files, *([args.schema] if args.schema else [])]
+    for flag, path in _outputs(args):
+        problem = _output_problem(flag, path, inputs)
+        if problem:
+            say(err, f"{PROG}: {problem}")
+            return 2
     files = [path for path in args.files if not _excluded(path, args.exclude)]
-    if args.output and any(_same_file(args.output, f) for f in files if os.path.exists(f)):
-        print(
-            f"webinar-validate: --output {args.output} is one of the input files; "
-            "choose another path (the input is never overwritten).",
-            file=sys.stderr,
-        )
-        return 2
     problem = cli_outputs.check_paths(args, files)
     if problem:
-        print(f"webinar-validate: {problem}", file=sys.stderr)
+        say(err, f"{PROG}: {problem}")
         return 2
     contract = None
     if args.schema:
@@ -189,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             contract = load_contract(args.schema)
         except UsageError as exc:
-            print(f"webinar-validate: {exc.message}", file=sys.stderr)
+            say(err, f"{PROG}: {exc.message}")
             return 2
     reports: list[DryRunReport] = []
     if files:
@@ -207,23 +260,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
     else:
         # Everything was excluded: answered without importing pandas or pandera.
-        print("webinar-validate: no files to check", file=sys.stderr)
-    if args.format == "json":
-        _write_json(reports, sys.stdout)
-    elif args.format == "github":
-        from webinar_validate._github import github_report
-
-        for report in reports:
-            github_report(report, sys.stdout)
-    else:
-        for report in reports:
-            _text_report(report, sys.stdout, sys.stderr)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as stream:
-                _write_json(reports, stream)
-        except OSError as exc:
-            print(f"webinar-validate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
+        say(err, f"{PROG}: no files to check")
+    _report(args.format, reports, out, err)
     status = max((report.exit_status for report in reports), default=0)
-    return max(status, cli_outputs.run(args, reports, sys.stdout, sys.stderr, contract=contract))
+    if args.output is not None:
+        status = max(status, _write_output(args.output, reports, err))
+    written = cli_outputs.run(
+        args, reports, cast(TextIO, out), cast(TextIO, err), contract=contract
+    )
+    return max(status, written)
+
+
+def _report(form: str, reports: list[DryRunReport], out: Guarded, err: Guarded) -> None:
+    """Print the reports in ``form``; stop at once when standard output goes away."""
+    out.stop = True
+    try:
+        if form == "json":
+            _write_json(reports, out.write_pieces)
+        elif form == "github":
+            from webinar_validate._github import github_report
+
+            for report in reports:
+                github_report(report, out)
+        else:
+            for report in reports:
+                _text_report(report, out, err)
+        out.flush()
+    except Gone:
+        pass
+    finally:
+        out.stop = False

@@ -2,7 +2,10 @@
 and the ``template`` subcommand. cli.py wires them in; this module only parses and reports.
 
 The output flags take exactly one input FILE (several inputs would need invented names). No
-output path may be an input file, a folder, or another output's path. Nothing here imports
+output path may be an input file named on the command line (excluded or not), a folder, or
+another output's path. Outputs are built from the report and the Table it judged, never from a
+second read of the input. An output that cannot be written (openpyxl cannot load the workbook, a
+full disk) is one line on stderr and exit status 2, after the report. Nothing here imports
 openpyxl or pandas until an output is asked for, so ``--help`` stays fast.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -29,6 +33,17 @@ OUTPUT_FLAGS = {
 }
 _SUFFIXES = {"annotate": (".xlsx",)}
 _TABLE_SUFFIXES = (".csv", ".xlsx")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _line(text: str) -> str:
+    """``text`` as one printable line: control characters escaped (``\\n``), never raw."""
+    return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def _say(text: str, stream: TextIO) -> None:
+    print(_line(text), file=stream)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,39 +86,57 @@ def _chosen(args: argparse.Namespace) -> list[tuple[str, str, str]]:
 def _same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path
+        pass
+    try:
         return Path(a).resolve() == Path(b).resolve()
+    except (OSError, ValueError):
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
-def check_paths(args: argparse.Namespace, files: Sequence[str] | None = None) -> str | None:
-    """Why the output flags cannot be used as given, or None.
+def check_paths(
+    args: argparse.Namespace,
+    files: Sequence[str] | None = None,
+    *,
+    judged: Sequence[str] | None = None,
+) -> str | None:
+    """Why the output paths cannot be used as given, or None.
 
-    ``files`` are the input files (default ``args.files``; pass the expanded list when the CLI
-    expands folders or patterns).
+    ``files`` are the input files named on the command line, excluded or not (default
+    ``args.files``; pass the expanded list when the CLI expands folders or patterns): no output,
+    ``--output`` included, may be any of them, nor any of ``args.files`` or the ``--schema``
+    file. ``judged`` are the files that will be judged (default ``files``): the output flags
+    need exactly one.
     """
     chosen = _chosen(args)
+    named = list(getattr(args, "files", None) or [])
+    inputs = [*(files or ()), *(f for f in named if files is None or f not in files)]
+    if getattr(args, "schema", None):
+        inputs.append(args.schema)  # read too: never overwritten
+    outputs = [(flag, path) for _, flag, path in chosen]
+    if getattr(args, "output", None):
+        outputs.append(("--output", args.output))
+    for flag, path in outputs:
+        for source in inputs:
+            if _same_file(path, source):
+                return (
+                    f"{flag} {path} is the input file {source}; choose another path "
+                    "(the input is never overwritten)."
+                )
     if not chosen:
         return None
-    inputs = list((getattr(args, "files", None) or []) if files is None else files)
+    counted = list(judged if judged is not None else files if files is not None else named)
     flags = ", ".join(flag for _, flag, _ in chosen)
-    if len(inputs) != 1:
-        return f"with {flags}, give exactly one input FILE (not {len(inputs)}); run once per file."
+    if len(counted) != 1:
+        return f"with {flags}, give exactly one input FILE (not {len(counted)}); run once per file."
     for dest, flag, path in chosen:
         allowed = _SUFFIXES.get(dest, _TABLE_SUFFIXES)
         if os.path.splitext(path)[1].lower() not in allowed:
             return f"{flag} {path} must end in {' or '.join(allowed)}."
-        if _same_file(path, inputs[0]):
-            return (
-                f"{flag} {path} is the input file; choose another path "
-                "(the input is never overwritten)."
-            )
         if os.path.isdir(path):
             return f"{flag} {path} is a folder; give a file name."
-    paths = [(flag, path) for _, flag, path in chosen]
-    if getattr(args, "output", None):
-        paths.append(("--output", args.output))
-    for i, (flag, path) in enumerate(paths):
-        for other_flag, other in paths[i + 1 :]:
+    for i, (flag, path) in enumerate(outputs):
+        for other_flag, other in outputs[i + 1 :]:
             if _same_file(path, other):
                 return f"{flag} and {other_flag} both name {path}; give each output its own path."
     return None
@@ -127,32 +160,26 @@ def run(
         return 0
     flags = ", ".join(flag for _, flag, _ in chosen)
     if len(reports) != 1:
-        print(f"{PROG}: with {flags}, give exactly one input FILE; nothing written.", file=err)
+        _say(f"{PROG}: with {flags}, give exactly one input FILE; nothing written.", err)
         return 2
     report = reports[0]
     if not report.judged:
-        print(
-            f"{PROG}: {report.preflight.source} could not be judged; {flags} not written.",
-            file=err,
-        )
+        _say(f"{PROG}: {report.preflight.source} could not be judged; {flags} not written.", err)
         return 2
     channel = out if getattr(args, "format", "text") == "text" else err
-    import zipfile
-
     from webinar_validate.errors import WebinarValidateError
 
     status = 0
     for dest, flag, path in chosen:
+        # openpyxl's own failures are caught where it loads and saves (one line naming the file
+        # and the cause); anything else raised here is a bug of ours and is not hidden.
         try:
             _ACTIONS[dest](args, report, path, channel, err, contract)
         except WebinarValidateError as exc:
-            print(f"{PROG}: {flag}: {exc.message}", file=err)
+            _say(f"{PROG}: {flag}: {exc.message}", err)
             status = 2
         except OSError as exc:
-            print(f"{PROG}: cannot write {path}: {exc.strerror or exc}", file=err)
-            status = 2
-        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-            print(f"{PROG}: cannot write {path}: {exc}", file=err)
+            _say(f"{PROG}: cannot write {path}: {exc.strerror or exc}", err)
             status = 2
     return status
 
@@ -169,13 +196,13 @@ def _annotate(
 
     notes = annotate(report, report.preflight.source, path)
     cells = {e.cell for row in report.invalid_rows for e in row.errors}
-    print(
+    _say(
         f"{PROG}: wrote {path}: {len(cells)} invalid cells in {len(report.invalid_rows)} rows "
         "marked red, with comments and a Summary sheet",
-        file=out,
+        out,
     )
     for note in notes:
-        print(f"{PROG}: note: {note}", file=err)
+        _say(f"{PROG}: note: {note}", err)
 
 
 def _fix(
@@ -192,11 +219,11 @@ def _fix(
     notes: list[str] = []
     fixes = fix(report, report.preflight.source, path, contract=contract, notes=notes)
     for item in fixes:
-        print(item, file=out)
+        _say(str(item), out)
     counted = f"{len(fixes)} fix" + ("" if len(fixes) == 1 else "es")
-    print(f"{PROG}: wrote {path} with {counted}; checking it again:", file=out)
+    _say(f"{PROG}: wrote {path} with {counted}; checking it again:", out)
     for note in notes:
-        print(f"{PROG}: note: {note}", file=err)
+        _say(f"{PROG}: note: {note}", err)
     sheet = report.preflight.sheet if path.lower().endswith(".xlsx") else None
     again = validate_file(
         path,
@@ -207,17 +234,17 @@ def _fix(
     )
     pre = again.preflight
     if not again.judged:
-        print(f"{pre.source}: {' '.join(p.message for p in again.errors)}", file=err)
+        _say(f"{pre.source}: {' '.join(p.message for p in again.errors)}", err)
         return
-    print(
+    _say(
         f"{pre.source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
         f"({pre.rowsRead} rows read)",
-        file=out,
+        out,
     )
     left = Counter(str(e.code) for row in again.invalid_rows for e in row.errors)
     if left:
         listed = ", ".join(f"{code} x{n}" for code, n in left.most_common())
-        print(f"{pre.source}: left to fix by hand: {listed}", file=out)
+        _say(f"{pre.source}: left to fix by hand: {listed}", out)
 
 
 def _valid_out(
@@ -230,8 +257,11 @@ def _valid_out(
 ) -> None:
     from webinar_validate.outputs import write_valid
 
-    count = write_valid(report, path, contract=contract)
-    print(f"{PROG}: wrote {path}: {count} valid rows, ready to upload", file=out)
+    notes: list[str] = []
+    count = write_valid(report, path, contract=contract, notes=notes)
+    _say(f"{PROG}: wrote {path}: {count} valid rows, ready to upload", out)
+    for note in notes:
+        _say(f"{PROG}: note: {note}", err)
 
 
 def _invalid_out(
@@ -244,8 +274,11 @@ def _invalid_out(
 ) -> None:
     from webinar_validate.outputs import write_invalid
 
-    count = write_invalid(report, path, contract=contract)
-    print(f"{PROG}: wrote {path}: {count} invalid rows with their errors", file=out)
+    notes: list[str] = []
+    count = write_invalid(report, path, contract=contract, notes=notes)
+    _say(f"{PROG}: wrote {path}: {count} invalid rows with their errors", out)
+    for note in notes:
+        _say(f"{PROG}: note: {note}", err)
 
 
 _ACTIONS = {

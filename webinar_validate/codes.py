@@ -43,7 +43,7 @@ class Code(StrEnum):
     INVALID_LANGUAGE = "invalid_language"
     DUPLICATE_VALUE = "duplicate_value"
     DUPLICATE_SESSION = "duplicate_session"
-    FORMULA_INJECTION = "formula_injection"
+    FORMULA_INJECTION = "formula_injection"  # file-level too, for a header cell
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     INVALID_CHARACTER = "invalid_character"
     EXTRA_CELLS = "extra_cells"
@@ -65,6 +65,7 @@ FILE_LEVEL_CODES = frozenset(
         Code.TOO_MANY_ROWS,
         Code.UNKNOWN_COLUMN,
         Code.USAGE,
+        Code.FORMULA_INJECTION,  # a header cell that starts like a formula
     }
 )
 WARNING_CODES = frozenset({Code.HEADER_NORMALIZED, Code.UNKNOWN_COLUMN, Code.BLANK_ROW})

@@ -8,7 +8,8 @@ The tree::
     ├── UnreadableFile            unreadable_file
     ├── EmptyFile                 empty_file
     ├── TooManyRows               too_many_rows
-    ├── HeaderError               missing_column / duplicate_column / unknown_column (one or more)
+    ├── HeaderError               missing_column / duplicate_column / unknown_column /
+    │                             formula_injection in a header cell (one or more)
     └── UsageError                the command, an output path or a --schema file is wrong
 """
 
@@ -70,7 +71,8 @@ class TooManyRows(WebinarValidateError):
 
 
 class HeaderError(WebinarValidateError):
-    """The header row breaks the contract: missing, duplicate or (strict) unknown columns."""
+    """The header row breaks the contract: missing, duplicate or (strict) unknown columns, or a
+    header cell that a spreadsheet would run as a formula."""
 
     code = Code.MISSING_COLUMN
 
@@ -93,7 +95,12 @@ def raise_problems(problems: tuple[Problem, ...]) -> NoReturn:
     )
     first = problems[0]
     by_code = {kind.code: kind for kind in kinds}
-    header_codes = {Code.MISSING_COLUMN, Code.DUPLICATE_COLUMN, Code.UNKNOWN_COLUMN}
+    header_codes = {
+        Code.MISSING_COLUMN,
+        Code.DUPLICATE_COLUMN,
+        Code.UNKNOWN_COLUMN,
+        Code.FORMULA_INJECTION,
+    }
     kind = (
         HeaderError if first.code in header_codes else by_code.get(first.code, WebinarValidateError)
     )

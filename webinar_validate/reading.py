@@ -5,8 +5,10 @@ first bytes as well as the name: a zip is a workbook (XLSX/XLSM when it holds xl
 OLE container is a legacy ``.xls`` or an encrypted workbook, text is CSV. A name that contradicts
 the bytes is refused with a message saying what the file really is.
 
-This module dispatches and guards the zip before anything parses it (``_xml_guard`` refuses DTDs
-and entities); ``_csv`` reads text, ``_xlsx`` (with ``_xlsx_scan``) reads workbooks. Every
+This module dispatches; ``_csv`` reads text. A workbook is read whole, once: its bytes are what
+``_zip_parts`` resolves into parts (refusing ambiguity, with ``_xml_guard`` refusing DTDs and
+entities), what ``_xlsx`` (with ``_xlsx_scan``) reads, what calamine is given, and what the Table
+keeps for the outputs, so a file changed during the run is never read twice differently. Every
 failure is a WebinarValidateError whose message starts with the file name: a bad file never ends
 in a traceback.
 """
@@ -14,6 +16,7 @@ in a traceback.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import zipfile
 from typing import BinaryIO
@@ -21,7 +24,7 @@ from typing import BinaryIO
 from webinar_validate._csv import read_csv
 from webinar_validate._gc import gc_paused
 from webinar_validate._xlsx import DAMAGED, damaged, read_xlsx
-from webinar_validate._xml_guard import XML_SUFFIXES, check_prolog
+from webinar_validate._zip_parts import MAX_PART_BYTES, resolve
 from webinar_validate.errors import (
     EmptyFile,
     FileNotFound,
@@ -34,11 +37,8 @@ from webinar_validate.table import Table
 
 __all__ = ["MAX_PART_BYTES", "read_table"]
 
-MAX_PART_BYTES = 256 * 1024 * 1024
-"""Largest declared uncompressed size of any workbook part (CONTRACT: resource limits)."""
-MAX_RATIO = 100
-"""Largest inflation of a part past 16 MiB: real XLSX XML deflates 5-20x, a bomb 200-1000x."""
-_RATIO_GRACE = 16 * 1024 * 1024
+MAX_WORKBOOK_BYTES = 1 << 30
+"""Largest workbook file read (it is read into memory whole, once)."""
 _HEAD = 64 * 1024
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
@@ -100,7 +100,15 @@ def _dispatch(source: str, stream: BinaryIO, sheet: str | None, max_rows: int) -
         raise EmptyFile(f"{source} is empty (0 bytes); it has no header row.")
     suffix = os.path.splitext(source)[1].lower()
     if head.startswith(_ZIP):
-        return _read_zip(source, stream, suffix, sheet, max_rows)
+        # the size first: read() sizes its buffer by the file, read(n) would take n bytes
+        small = os.fstat(stream.fileno()).st_size <= MAX_WORKBOOK_BYTES
+        data = head + stream.read() if small else b""
+        if not small or len(data) > MAX_WORKBOOK_BYTES:  # (or it grew meanwhile)
+            raise UnreadableFile(
+                f"{source} is a workbook over 1 GiB, too large to check; split its rows into "
+                "smaller files."
+            )
+        return _read_zip(source, data, suffix, sheet, max_rows)
     if head.startswith(_OLE):
         raise _ole_error(source, stream, suffix)
     _refuse_non_text(source, head)
@@ -121,11 +129,9 @@ def _check_path(source: str) -> None:
         raise FileNotFound(f"{source} is not a regular file.")
 
 
-def _read_zip(
-    source: str, stream: BinaryIO, suffix: str, sheet: str | None, max_rows: int
-) -> Table:
+def _read_zip(source: str, data: bytes, suffix: str, sheet: str | None, max_rows: int) -> Table:
     try:
-        zf = zipfile.ZipFile(stream)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except DAMAGED:
         raise UnreadableFile(
             f"{source} is damaged or incomplete: it starts like an XLSX (zip) file but cannot "
@@ -138,10 +144,10 @@ def _read_zip(
                 raise UnreadableFile(
                     f"{source} is an Excel workbook named {suffix}; rename it to .xlsx."
                 )
-            _guard_zip(source, zf)
+            parts = resolve(source, data, zf)
         except DAMAGED as exc:
             raise damaged(source, exc) from None
-        return read_xlsx(source, source, zf, sheet, max_rows)
+        return read_xlsx(source, parts, sheet, max_rows)
 
 
 def _classify_zip(source: str, zf: zipfile.ZipFile) -> None:
@@ -175,33 +181,6 @@ def _classify_zip(source: str, zf: zipfile.ZipFile) -> None:
                 f"{source} is {what} document, not a spreadsheet; save the data as .xlsx or .csv."
             )
     raise UnreadableFile(f"{source} is a zip archive, not an Excel workbook (no xl/workbook.xml).")
-
-
-def _guard_zip(source: str, zf: zipfile.ZipFile) -> None:
-    """Refuse, by the zip's own directory and each XML prolog, what must not reach a parser.
-
-    The declared size is enough: both Python's zipfile and calamine's zip reader stop a member
-    that inflates past its declared size.
-    """
-    for info in zf.infolist():
-        if info.flag_bits & 0x1:
-            raise UnreadableFile(
-                f"{source} is password-protected (encrypted); remove the password and save it "
-                "again."
-            )
-        if info.file_size > MAX_PART_BYTES:
-            raise UnreadableFile(
-                f"{source} expands past the 256 MiB limit ({info.filename} unpacks to "
-                f"{info.file_size / 2**20:,.0f} MiB), so it cannot be checked."
-            )
-        if info.file_size > _RATIO_GRACE and info.file_size > MAX_RATIO * info.compress_size:
-            raise UnreadableFile(
-                f"{source} is a zip bomb ({info.filename} unpacks to "
-                f"{info.file_size // max(info.compress_size, 1):,} times its size), so it "
-                "cannot be checked."
-            )
-        if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES):
-            check_prolog(source, zf, info)
 
 
 def _ole_error(source: str, stream: BinaryIO, suffix: str) -> WebinarValidateError:

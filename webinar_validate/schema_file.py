@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import reprlib
+import stat
 from collections.abc import Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from webinar_validate.codes import Code
@@ -36,7 +37,17 @@ if TYPE_CHECKING:
 
     from webinar_validate._context import Context
 
-__all__ = ["COLUMN_KEYS", "TOP_LEVEL_KEYS", "TYPES", "load_contract", "parse_contract"]
+__all__ = [
+    "COLUMN_KEYS",
+    "MAX_SCHEMA_BYTES",
+    "TOP_LEVEL_KEYS",
+    "TYPES",
+    "load_contract",
+    "parse_contract",
+]
+
+MAX_SCHEMA_BYTES = 1 << 20
+"""The largest schema file read (1 MiB): far more than any real one."""
 
 TYPES: dict[str, Kind] = {
     "text": Kind.TEXT,
@@ -66,16 +77,75 @@ def load_contract(
 ) -> SessionContract:
     """The contract ``base`` (default: the session contract) extended by a schema file."""
     where = os.fspath(path)
+    data = _read(where)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"schema file {where} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read schema file {where}: {exc}") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"schema file {where} is not UTF-8 text; save it as UTF-8 (YAML or JSON)"
+        ) from None
     return parse_contract(_parse(where, text), source=where, base=base)
 
 
+def _read(where: str) -> bytes:
+    """The bytes of a schema file: a regular file of at most MAX_SCHEMA_BYTES, asked before it
+    is opened (a pipe would wait for a writer, a device such as /dev/zero never ends)."""
+    try:
+        info = os.stat(where)
+    except FileNotFoundError:
+        raise UsageError(f"schema file {where} does not exist") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read schema file {where}: {_reason(exc)}") from None
+    _must_be_small_file(where, info)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        # O_NONBLOCK: if a pipe took the file's place since the check, opening it does not wait.
+        with open(os.open(where, flags), "rb") as stream:
+            _must_be_small_file(where, os.fstat(stream.fileno()))
+            data = stream.read(MAX_SCHEMA_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read schema file {where}: {_reason(exc)}") from None
+    if len(data) > MAX_SCHEMA_BYTES:
+        _too_big(where)
+    return data
+
+
+def _must_be_small_file(where: str, info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"schema file {where} is a folder; give the path of a .yaml or .json file")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(
+            f"schema file {where} is not a regular file (it is a pipe or a device); "
+            "give the path of a .yaml or .json file"
+        )
+    if info.st_size > MAX_SCHEMA_BYTES:
+        _too_big(where)
+
+
+def _too_big(where: str) -> None:
+    raise UsageError(
+        f"schema file {where} is larger than 1 MiB, the most a schema file may be; "
+        "is it the right file?"
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def _parse(where: str, text: str) -> Any:
+    try:
+        return _parse_text(where, text)
+    except RecursionError:
+        raise UsageError(f"{where}: nested too deeply to be a schema file") from None
+    except ValueError as exc:  # a number too long, an impossible date: not syntax errors
+        why = str(exc).split(":", 1)[0][:120]
+        raise UsageError(
+            f"{where}: a value cannot be read ({why}); check the numbers and dates"
+        ) from None
+
+
+def _parse_text(where: str, text: str) -> Any:
     if where.lower().endswith(".json"):
         try:
             return json.loads(text)
@@ -112,7 +182,9 @@ def parse_contract(
     if "max_session_hours" in data:
         hours = data["max_session_hours"]
         if isinstance(hours, bool) or not isinstance(hours, int | float) or not hours > 0:
-            raise UsageError(f"{source}: max_session_hours must be a number above 0, not {hours!r}")
+            raise UsageError(
+                f"{source}: max_session_hours must be a number above 0, not {_shown(hours)}"
+            )
         contract = replace(contract, max_session_hours=float(hours))
     columns = data.get("columns", [])
     if not isinstance(columns, list):
@@ -145,11 +217,11 @@ def _column(item: Any, where: str, taken: dict[str, str]) -> tuple[ColumnSpec, b
             "columns (subclass SessionContract in Python to change an existing one)"
         )
     type_name = item.get("type", "text")
-    if type_name not in TYPES:
-        raise UsageError(f"{where}: type must be one of {_keys(TYPES)}, not {type_name!r}")
+    if not isinstance(type_name, str) or type_name not in TYPES:
+        raise UsageError(f"{where}: type must be one of {_keys(TYPES)}, not {_shown(type_name)}")
     required = item.get("required", False)
     if not isinstance(required, bool):
-        raise UsageError(f"{where}: required must be true or false, not {required!r}")
+        raise UsageError(f"{where}: required must be true or false, not {_shown(required)}")
     pattern = item.get("pattern")
     if pattern is not None:
         pattern = _pattern(pattern, where)
@@ -187,13 +259,13 @@ def _no_unknown_keys(
         if key not in allowed:
             place = f" {at}" if at else ""
             raise UsageError(
-                f"{where}: unknown key {key!r}{place}; the keys allowed are {_keys(allowed)}"
+                f"{where}: unknown key {_shown(key)}{place}; the keys allowed are {_keys(allowed)}"
             )
 
 
 def _whole(value: Any, least: int | None, where: str, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UsageError(f"{where}: {key} must be a whole number, not {value!r}")
+        raise UsageError(f"{where}: {key} must be a whole number, not {_shown(value)}")
     if least is not None and value < least:
         raise UsageError(f"{where}: {key} must be {least} or more, not {value}")
     return value
@@ -201,12 +273,15 @@ def _whole(value: Any, least: int | None, where: str, key: str) -> int:
 
 def _pattern(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value:
-        raise UsageError(f"{where}: pattern must be a regular expression in quotes, not {value!r}")
+        raise UsageError(
+            f"{where}: pattern must be a regular expression in quotes, not {_shown(value)}"
+        )
     try:
         re.compile(value)
-    except re.error as exc:
+    except (re.error, RecursionError, OverflowError) as exc:
+        why = exc if isinstance(exc, re.error) else "it is nested too deeply"
         raise UsageError(
-            f"{where}: pattern {value!r} is not a valid regular expression: {exc}"
+            f"{where}: pattern {_shown(value)} is not a valid regular expression: {why}"
         ) from None
     return value
 
@@ -215,12 +290,12 @@ def _choices(value: Any, where: str, type_name: str) -> tuple[str, ...]:
     if type_name != "text":
         raise UsageError(f"{where}: choices apply to text columns, not to {type_name}")
     if not isinstance(value, list) or not value:
-        raise UsageError(f"{where}: choices must be a non-empty list, not {value!r}")
+        raise UsageError(f"{where}: choices must be a non-empty list, not {_shown(value)}")
     out: list[str] = []
     for choice in value:
         if isinstance(choice, bool) or not isinstance(choice, str | int | float):
             hint = " (put yes, no, on and off in quotes)" if isinstance(choice, bool) else ""
-            raise UsageError(f"{where}: every choice must be text, not {choice!r}{hint}")
+            raise UsageError(f"{where}: every choice must be text, not {_shown(choice)}{hint}")
         out.append(str(choice).strip())
     return tuple(out)
 
@@ -234,7 +309,18 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    return _shown(value)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4
+_SHORT.maxstring = _SHORT.maxother = 80
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as a message shows it: cut short, so that a value built from YAML
+    aliases (a billion nested lists from a few lines) costs nothing to show."""
+    return _SHORT.repr(value)
 
 
 # --- the email type: exactly one address -----------------------------------------------------

@@ -17,9 +17,9 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas
 
-from webinar_validate import _bytescan, _context
+from webinar_validate import _context, _values
 from webinar_validate._checks import column_local
-from webinar_validate._context import Context, arrow_values
+from webinar_validate._context import Context, trimmed_text
 from webinar_validate._gc import gc_paused
 from webinar_validate._invalid import Failures, first_failures
 from webinar_validate._invalid import invalid_rows as invalid_rows_of
@@ -39,7 +39,7 @@ from webinar_validate.report import (
     describe,
     failed_report,
 )
-from webinar_validate.table import Table, column_letters
+from webinar_validate.table import Table, cell_ref, column_letters
 
 
 def validate_file(
@@ -74,8 +74,18 @@ class _Header:
     warnings: list[Warning_]
 
 
-def match_header(header: Sequence[str], contract: SessionContract, *, strict: bool) -> _Header:
-    """Map header cells to contract columns; raise HeaderError for a header that cannot work."""
+def match_header(
+    header: Sequence[str],
+    contract: SessionContract,
+    *,
+    strict: bool,
+    sheet: str | None = None,
+    row_number: int = 1,
+) -> _Header:
+    """Map header cells to contract columns; raise HeaderError for a header that cannot work.
+
+    ``sheet`` and ``row_number`` place the header, for the cell a formula_injection names.
+    """
     by_key = {normalize_header(name): name for name in contract.names}
     keys: list[str] = []
     known: list[bool] = []
@@ -83,8 +93,19 @@ def match_header(header: Sequence[str], contract: SessionContract, *, strict: bo
     problems: list[Problem] = []
     first_seen: dict[str, int] = {}
     for position, raw in enumerate(header):
-        text = raw.strip()
+        text = _values.trim(raw)
         letter = column_letters(position)
+        at = _values.formula_start(raw)
+        if at is not None:  # judged as given; as trimmed it gives the same answer
+            ref = cell_ref(sheet, row_number, position)
+            problems.append(
+                Problem(
+                    Code.FORMULA_INJECTION,
+                    f"The header {raw!r} in {ref} begins with "
+                    f"{_values.formula_opening(raw, at)}, which a spreadsheet may run as a "
+                    f"formula; rename the column: {_values.formula_remedy(raw, at)}.",
+                )
+            )
         name = by_key.get(normalize_header(text)) if text else None
         if name is not None and text != name:
             warnings.append(
@@ -158,7 +179,13 @@ def _validate_table(
     table: Table, *, contract: SessionContract | None, strict: bool
 ) -> DryRunReport:
     contract = contract or SessionContract.DEFAULT
-    header = match_header(table.header, contract, strict=strict)
+    header = match_header(
+        table.header,
+        contract,
+        strict=strict,
+        sheet=table.sheet,
+        row_number=table.header_row_number,
+    )
     frame = pd.DataFrame(
         {
             key: pd.array(column, dtype="str")
@@ -167,7 +194,7 @@ def _validate_table(
         index=pd.RangeIndex(len(table)),
     )
     # Trimmed once: for the blank-row test here and, for the rows kept, every check after it.
-    trimmed = {key: _trimmed(frame[key]) for key in header.keys}
+    trimmed = {key: trimmed_text(frame[key]) for key in header.keys}
     filled = np.zeros(len(frame), dtype=bool)
     for text in trimmed.values():
         filled |= (text != "").to_numpy(dtype=bool)
@@ -176,22 +203,6 @@ def _validate_table(
     for index, _ in table.formulas_without_value:
         filled[index] = True
     return _judge(table, header, frame, filled, contract, trimmed)
-
-
-def _trimmed(raw: pd.Series) -> pd.Series:
-    """The cells trimmed of surrounding white space; the column itself when no cell changes
-    (the usual case), so that a big file is not held twice."""
-    values = arrow_values(raw)
-    if values is not None:
-        stripped = _bytescan.trimmed(values)  # first and last bytes decide: ~5 ms a million
-        if stripped is values:
-            return raw
-        text = pd.Series(pd.array(stripped, dtype="str"), index=raw.index)
-    else:
-        text = raw.str.strip()
-    if raw.str.len().sum() == text.str.len().sum():
-        return raw
-    return text
 
 
 def _judge(
@@ -214,7 +225,16 @@ def _judge(
         typed_dates={(i, header.keys[c]) for i, c in table.typed_dates},
         row_numbers=row_numbers,
     )
-    ctx.prime_text({key: text if every else text[filled] for key, text in trimmed.items()})
+    # A column no cell of which was trimmed is its cells as read: the frame's own column, so
+    # that it is held once and the checks see that the text is the cells as read.
+    ctx.prime_text(
+        {
+            key: data[key] if text.array is frame[key].array else text[filled]
+            for key, text in trimmed.items()
+        }
+        if not every
+        else trimmed
+    )
     ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
     failures = _run_schema(ctx, contract)
     anchor = (

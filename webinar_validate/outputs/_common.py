@@ -1,8 +1,10 @@
-"""What every output shares: output paths and atomic writes, cell names, text cells, sheets.
+"""What every output shares: the judged Table, output paths and atomic writes, cell names, text
+cells, formula-like text, sheets and CSV writing.
 
 An output is written to a temporary file in its own folder and moved into place with
-``os.replace``, so a reader never sees half a file and a failed write leaves nothing behind.
-No output path may be an input file.
+``os.replace``, so a reader never sees half a file and a failed write (an exception, SIGTERM or
+SIGINT) leaves nothing behind. No output path may be an input file. Outputs are built from the
+Table the report judged (``report.judged_table``), never from a second read of the input.
 """
 
 from __future__ import annotations
@@ -15,18 +17,20 @@ import os
 import re
 import stat
 import tempfile
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from webinar_validate import _values
 from webinar_validate.errors import UsageError
-from webinar_validate.table import Table
+from webinar_validate.outputs._signals import signals_clean_up
+from webinar_validate.table import CsvDialect, Table
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from webinar_validate.report import DryRunReport
 
 Value = str | int | None
 """A cell to write: text, a whole number, or nothing."""
@@ -36,12 +40,53 @@ RED = "FFFFC7CE"
 """The fill of an invalid cell (Excel's own "light red fill")."""
 TEXT_FORMAT = "@"
 MAX_WIDTH = 60
+PLAIN_CSV = CsvDialect(encoding="utf-8", bom=False, delimiter=",", line_ending="\r\n")
+"""How an output CSV is written unless it copies an input CSV: UTF-8, comma, CRLF."""
 _XLSX_CELL_LIMIT = 32767
 _CELL = re.compile(r"^(?:(?:'((?:[^']|'')+)'|([^'!]+))!)?\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 # Characters XML 1.0 cannot hold; OOXML writes them as _xHHHH_ (Excel and calamine decode it).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet may run ``text`` as a formula: the contract's formula_injection
+    rule itself (``_values.formula_start``), which gives the same answer for the text as given
+    and as trimmed for sending."""
+    return _values.formula_start(text) is not None
+
+
+def neutralised(value: Value) -> tuple[Value, bool]:
+    """``value`` with a leading ``'`` when a spreadsheet would run it (OWASP's advice for CSV
+    files people open), and whether it got one."""
+    if isinstance(value, str) and runs_as_formula(value):
+        return "'" + value, True
+    return value, False
+
+
+def quoted_note(count: int, path: str | os.PathLike[str]) -> str:
+    """The note saying that ``count`` cells of the CSV ``path`` got a leading ``'``."""
+    cells = "cell" if count == 1 else "cells"
+    return (
+        f"{count} {cells} of {os.fspath(path)} that a spreadsheet would run as a formula "
+        "start with ' (so they are shown as text)"
+    )
+
+
+def judged_table(report: DryRunReport, flag: str) -> Table:
+    """The Table ``report`` judged: every output is built from it, never from the file again."""
+    if not report.judged:
+        raise UsageError(
+            f"{report.preflight.source} could not be judged, so {flag} has nothing to write."
+        )
+    table = report.judged_table
+    if table is None:
+        raise UsageError(
+            f"the report of {report.preflight.source} does not hold the cells it judged; "
+            "validate the file again to write " + flag + "."
+        )
+    return table
 
 
 def output_format(path: str | os.PathLike[str], flag: str, allowed: Sequence[str]) -> str:
@@ -57,8 +102,12 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether two paths name the same file (by inode when both exist, else by resolved path)."""
     try:
         return os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path
+        pass
+    try:
         return Path(a).resolve() == Path(b).resolve()
+    except (OSError, ValueError):
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def refuse_input(out: str | os.PathLike[str], flag: str, *inputs: str) -> None:
@@ -84,21 +133,26 @@ def _new_file_mode(target: str) -> int:
 
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[str]:
-    """Yield a temporary path next to ``path``; move it onto ``path`` when the block succeeds."""
+    """Yield a temporary path next to ``path``; move it onto ``path`` when the block succeeds.
+
+    When the block fails (an exception, or SIGTERM/SIGINT on the main thread) the temporary
+    file is removed and ``path`` is left as it was.
+    """
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
-    handle, temporary = tempfile.mkstemp(
-        prefix=".webinar-validate-", suffix=os.path.splitext(target)[1], dir=folder
-    )
-    os.close(handle)
-    try:
-        yield temporary
-        os.chmod(temporary, _new_file_mode(target))  # mkstemp makes 0600 files
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with signals_clean_up():
+        handle, temporary = tempfile.mkstemp(
+            prefix=".webinar-validate-", suffix=os.path.splitext(target)[1], dir=folder
+        )
+        try:
+            os.close(handle)
+            yield temporary
+            os.chmod(temporary, _new_file_mode(target))  # mkstemp makes 0600 files
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
 
 
 def parse_cell(ref: str) -> tuple[str | None, int, int]:
@@ -131,10 +185,13 @@ def readable(text: str) -> str:
 
 
 def set_text(cell: Any, text: str) -> None:
-    """Write ``text`` as a text cell (never a formula, never retyped by Excel)."""
+    """Write ``text`` as a text cell (never a formula, never retyped by Excel, even after an
+    edit when it looks like one)."""
     cell.value = xlsx_text(text)
     cell.data_type = "s"  # openpyxl takes "=..." for a formula otherwise
     cell.number_format = TEXT_FORMAT
+    if runs_as_formula(text):
+        cell.quotePrefix = True  # what Excel's leading ' sets: it stays text even when edited
 
 
 def set_value(cell: Any, value: Value) -> None:
@@ -161,37 +218,6 @@ def unique_title(book: Workbook, wanted: str) -> str:
         n += 1
         title = f"{wanted} ({n})"
     return title
-
-
-def load_book(path: str) -> tuple[Workbook, list[str]]:
-    """Load a workbook to modify (formulas kept); notes on what openpyxl cannot keep in a copy."""
-    import openpyxl
-
-    with warnings.catch_warnings(record=True) as caught, open(path, "rb") as stream:
-        # openpyxl warns about parts it drops (data-validation extensions and the like):
-        # they are facts about the copy to tell the user, not failures.
-        warnings.simplefilter("always")
-        book = openpyxl.load_workbook(stream)
-    notes = sorted({f"the copy drops a part of {path}: {w.message}" for w in caught})
-    with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-    lost = []
-    if any(name.startswith("xl/media/") for name in names) and not _has_pillow():
-        lost.append("images")
-    if any(name.startswith("xl/vbaProject") for name in names):
-        lost.append("macros")
-    if lost:
-        notes.append(f"the copy of {path} has no {' or '.join(lost)} (openpyxl cannot keep them)")
-    if any(name.startswith("xl/charts/") for name in names):
-        notes.append(f"the charts of {path} are rebuilt in the copy and may lose some styling")
-    return book, notes
-
-
-def _has_pillow() -> bool:
-    """openpyxl copies a workbook's images only when Pillow is installed."""
-    import importlib.util
-
-    return importlib.util.find_spec("PIL") is not None
 
 
 def activate(book: Workbook, sheet: Worksheet) -> None:
@@ -250,69 +276,72 @@ def book_from_table(
     return book, sheet
 
 
-def _decode(data: bytes) -> str | None:
-    if data.startswith(codecs.BOM_UTF8):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8", "cp1252")
-    for encoding in encodings:
-        with contextlib.suppress(UnicodeDecodeError):
-            return data.decode(encoding)
-    return None
+def _encoding(dialect: CsvDialect) -> tuple[str, bool]:
+    """The codec to write ``dialect`` with, and whether to write a BOM before the text."""
+    name = codecs.lookup(dialect.encoding).name
+    if name == "utf-8-sig":  # the codec that reads a BOM: write it explicitly instead
+        return "utf-8", True
+    if name == "utf-16":  # Python's utf-16 writes its own BOM in this machine's byte order
+        return "utf-16-le", True
+    return name, dialect.bom
 
 
-def csv_extras(path: str, table: Table) -> dict[int, list[str]]:
-    """A CSV's cells beyond the header's width, which the Table does not keep.
+def write_csv(
+    path: str | os.PathLike[str],
+    records: Iterable[Sequence[Value]],
+    *,
+    dialect: CsvDialect | None = None,
+    header: int = 0,
+    neutralise: bool = False,
+) -> int:
+    """Write records as CSV, quoted where needed; return how many cells got a leading ``'``.
 
-    Only for rows with ``extra_cells``; a row is taken only when this plain re-parse gives the
-    same header and the same cells as the validator read (otherwise nothing is guessed).
+    ``dialect`` gives the encoding, BOM, delimiter and line ending (default: UTF-8 without BOM,
+    comma, CRLF). The record at index ``header`` is the header: any of its cells that a
+    spreadsheet would run is written with a leading ``'``, and so is every other cell when
+    ``neutralise`` is set (a file for people to open).
     """
-    if not table.extra_cells or table.sheet is not None:
-        return {}
-    with open(path, "rb") as stream:
-        text = _decode(stream.read())
-    if text is None:
-        return {}
-    width = len(table.header)
-    for delimiter in (",", ";", "\t"):
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error:
-            continue
-        if len(records) < table.header_row_number:
-            continue
-        if records[table.header_row_number - 1][:width] != table.header:
-            continue
-        found: dict[int, list[str]] = {}
-        for index in table.extra_cells:
-            number = table.row_numbers[index]
-            record = records[number - 1] if number <= len(records) else []
-            if record[:width] == table.rows[index]:
-                cells = record[width:]
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                found[index] = cells
-        return found
-    return {}
-
-
-def write_csv(path: str | os.PathLike[str], records: Iterable[Sequence[Value]]) -> None:
-    """Write records as CSV: UTF-8 without BOM, comma-separated, CRLF, quoted where needed."""
-    with atomic_output(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        for record in records:
-            writer.writerow(["" if value is None else value for value in record])
+    dialect = dialect or PLAIN_CSV
+    encoding, bom = _encoding(dialect)
+    line = io.StringIO()
+    # CRLF makes the writer quote a value holding either CR or LF; each record's CRLF is then
+    # swapped for the dialect's own line ending.
+    writer = csv.writer(line, delimiter=dialect.delimiter, lineterminator="\r\n")
+    count = 0
+    with atomic_output(path) as temporary, open(temporary, "wb") as stream:
+        if bom:
+            stream.write("\ufeff".encode(encoding))
+        for index, record in enumerate(records):
+            cells: list[Value] = []
+            for value in record:
+                if neutralise or index == header:
+                    value, changed = neutralised(value)
+                    count += changed
+                cells.append("" if value is None else value)
+            writer.writerow(cells)
+            text = line.getvalue()[:-2] + dialect.line_ending
+            line.seek(0)
+            line.truncate()
+            try:
+                stream.write(text.encode(encoding))
+            except UnicodeEncodeError as exc:
+                bad = exc.object[exc.start : exc.end]
+                raise UsageError(
+                    f"{os.fspath(path)}: {bad!r} cannot be written in {dialect.encoding}, "
+                    "the input's encoding."
+                ) from None
+    return count
 
 
 def write_sheet(
     path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[Value]], title: str
-) -> None:
-    """Write a header and rows as CSV or XLSX by ``path``'s extension (XLSX: bold, frozen)."""
+) -> int:
+    """Write a header and rows as CSV or XLSX by ``path``'s extension (XLSX: bold, frozen).
+
+    Returns how many CSV cells got a leading ``'`` (the header's always may; see write_csv).
+    """
     if FORMATS.get(os.path.splitext(os.fspath(path))[1].lower()) == "csv":
-        write_csv(path, [header, *rows])
-        return
+        return write_csv(path, [header, *rows])
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -331,3 +360,4 @@ def write_sheet(
     fit_widths(sheet)
     with atomic_output(path) as temporary:
         book.save(temporary)
+    return 0

@@ -1,8 +1,9 @@
 """``--annotate``: a copy of the asset in which every invalid cell is red and explained.
 
-For an XLSX the validated sheet is changed in a copy of the whole workbook (other sheets,
-formats, widths and formulas kept); a CSV becomes a new workbook holding the same cells as text,
-each at the row number the validator reported. Every cell named by an error is filled red and
+Built from the Table the report judged, never from a second read of the file. For an XLSX the
+validated sheet is changed in a copy of the judged workbook bytes (other sheets, formats, widths,
+formulas and their saved values kept); a CSV becomes a new workbook holding the same cells as
+text, each at the row number the validator reported. Every cell named by an error is filled red and
 carries a comment with its message(s); an added last column sums up each invalid row; the header
 is frozen; an added ``Summary`` sheet counts the errors by code and links to the first of each.
 """
@@ -22,8 +23,7 @@ from webinar_validate.outputs._common import (
     activate,
     atomic_output,
     book_from_table,
-    csv_extras,
-    load_book,
+    judged_table,
     output_format,
     parse_cell,
     readable,
@@ -32,7 +32,8 @@ from webinar_validate.outputs._common import (
     sheet_title,
     unique_title,
 )
-from webinar_validate.table import cell_ref, column_letters
+from webinar_validate.outputs._workbook import open_copy
+from webinar_validate.table import Table, cell_ref, column_letters
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -55,20 +56,20 @@ def annotate(
     *,
     sheet: str | None = None,
 ) -> list[str]:
-    """Write ``out_path`` (.xlsx): the validated file with its invalid cells marked.
+    """Write ``out_path`` (.xlsx): the judged file with its invalid cells marked.
 
-    ``report`` is the report of ``source_path``; ``sheet`` defaults to the sheet it validated.
-    Returns notes on what the copy could not keep (charts, images, macros; a CSV cell beyond the
-    header that could not be recovered). Raises UsageError for an output that cannot be made.
+    The copy is built from the cells ``report`` judged (``report.judged_table``), never from the
+    file again; ``source_path`` names the input (never overwritten). ``sheet``, when given, must
+    be the sheet the report judged. Returns notes on what the copy could not keep (charts,
+    images, macros; a CSV cell beyond the header that the reading did not keep). Raises
+    UsageError for an output that cannot be made (openpyxl cannot load the workbook, say).
     """
-    from webinar_validate.reading import read_table
-
     source = os.fspath(source_path)
-    if not report.judged:
-        raise UsageError(f"{source} could not be judged, so there is nothing to annotate.")
+    table = judged_table(report, "--annotate")
     output_format(out_path, "--annotate", ("xlsx",))
-    refuse_input(out_path, "--annotate", source)
-    table = read_table(source, sheet=sheet or report.preflight.sheet, max_rows=0)
+    refuse_input(out_path, "--annotate", source, table.source)
+    if sheet is not None and sheet != table.sheet:
+        raise UsageError(f"the report judged {_where(table)}, not sheet {sheet}; annotate that.")
     marks: _Marks = {}
     for row in report.invalid_rows:
         for error in row.errors:
@@ -77,16 +78,17 @@ def annotate(
     notes: list[str] = []
     book: Workbook
     data: Worksheet
+    copy = None
     if table.sheet is not None:
-        book, notes = load_book(source)
+        copy = open_copy(table)
+        book, notes = copy.book, copy.notes
         data = book[table.sheet]
     else:
-        extras = csv_extras(source, table)
-        lost = sorted(set(table.extra_cells) - set(extras))
+        lost = sorted(set(table.extra_cells) - set(table.extras))
         if lost:
             shown = ", ".join(str(table.row_numbers[i]) for i in lost)
             notes.append(f"the values beyond the header in rows {shown} could not be copied")
-        book, data = book_from_table(table, sheet_title(Path(source).stem), extras)
+        book, data = book_from_table(table, sheet_title(Path(source).stem), table.extras)
     header_row = table.header_row_number
     _mark(data, marks)
     errors_column = _add_errors_column(data, report, header_row, len(table.header), marks)
@@ -96,9 +98,16 @@ def annotate(
         data.auto_filter.ref = f"A{header_row}:{last}{max(data.max_row, header_row + 1)}"
     _add_summary(book, data, report, errors_column)
     activate(book, data)
-    with atomic_output(out_path) as temporary:
-        book.save(temporary)
+    if copy is not None:
+        copy.save(out_path)
+    else:
+        with atomic_output(out_path) as temporary:
+            book.save(temporary)
     return notes
+
+
+def _where(table: Table) -> str:
+    return f"sheet {table.sheet}" if table.sheet is not None else table.source
 
 
 def _comment(text: str) -> Any:

@@ -4,6 +4,11 @@ Valid rows keep the input's column order and carry the contract's normalised val
 column names in the header, e-mail lists joined with ``;``, booleans as ``yes``/``no``, whole
 numbers as numbers, blanks empty). Invalid rows carry ``rowNumber``, the cells as read and an
 ``errors`` column. CSV or XLSX by the output's extension.
+
+Both come from the report alone (the rows it judged), never from the file. The invalid rows are a
+file for people to open: in a CSV, a cell that a spreadsheet would run as a formula is written
+with a leading ``'`` (OWASP's advice), and a note says how many; a workbook holds such cells as
+text. The header row of every CSV output gets the same treatment.
 """
 
 from __future__ import annotations
@@ -13,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from webinar_validate.contract import SessionContract
 from webinar_validate.errors import UsageError
-from webinar_validate.outputs._common import Value, output_format, refuse_input, write_sheet
+from webinar_validate.outputs._common import (
+    FORMATS,
+    Value,
+    output_format,
+    quoted_note,
+    refuse_input,
+    write_csv,
+    write_sheet,
+)
 
 if TYPE_CHECKING:
     from webinar_validate.report import DryRunReport
@@ -55,12 +68,17 @@ def write_valid(
     out_path: str | os.PathLike[str],
     *,
     contract: SessionContract | None = None,
+    notes: list[str] | None = None,
 ) -> int:
-    """Write the valid rows, ready to upload; return how many were written."""
+    """Write the valid rows, ready to upload; return how many were written.
+
+    ``notes`` (when given) receives a line when a header cell was written with a leading ``'``.
+    """
     _check(report, out_path, "--valid-out")
     columns = _columns(report, contract)
     rows = [[upload_value(row.values.get(key)) for key in columns] for row in report.valid_rows]
-    write_sheet(out_path, columns, rows, VALID_TITLE)
+    quoted = write_sheet(out_path, columns, rows, VALID_TITLE)
+    _say(quoted, out_path, notes)
     return len(rows)
 
 
@@ -69,13 +87,28 @@ def write_invalid(
     out_path: str | os.PathLike[str],
     *,
     contract: SessionContract | None = None,
+    notes: list[str] | None = None,
 ) -> int:
-    """Write the invalid rows as read, with rowNumber and errors; return how many were written."""
+    """Write the invalid rows as read, with rowNumber and errors; return how many were written.
+
+    In a CSV, a cell that a spreadsheet would run as a formula gets a leading ``'``; ``notes``
+    (when given) receives a line saying how many did.
+    """
     _check(report, out_path, "--invalid-out")
     columns = _columns(report, contract)
     rows: list[list[Value]] = []
     for row in report.invalid_rows:
         errors = "; ".join(f"{e.cell} {e.code}: {e.message}" for e in row.errors)
         rows.append([row.rowNumber, *(row.values.get(key, "") for key in columns), errors])
-    write_sheet(out_path, ["rowNumber", *columns, "errors"], rows, INVALID_TITLE)
+    header = ["rowNumber", *columns, "errors"]
+    if FORMATS.get(os.path.splitext(os.fspath(out_path))[1].lower()) == "csv":
+        quoted = write_csv(out_path, [header, *rows], neutralise=True)
+    else:
+        quoted = write_sheet(out_path, header, rows, INVALID_TITLE)
+    _say(quoted, out_path, notes)
     return len(rows)
+
+
+def _say(quoted: int, out_path: str | os.PathLike[str], notes: list[str] | None) -> None:
+    if quoted and notes is not None:
+        notes.append(quoted_note(quoted, out_path))
