@@ -1059,6 +1059,20 @@ def row_rule_cases() -> None:
         [(2, "title", "invalid_character"), (3, "sku", "invalid_character")],
     )
     csv_case(
+        "formula_error",
+        [*BASE, "sku"],
+        [
+            s(1, courseGroupId="#N/A"),  # a VLOOKUP that found nothing, exported as text
+            s(2, startDate="#VALUE!", sku=" #REF! "),
+            s(3, title="#DIV/0! is not an error here"),
+        ],
+        [
+            (2, "courseGroupId", "formula_error"),
+            (3, "sku", "formula_error"),
+            (3, "startDate", "formula_error"),
+        ],
+    )
+    csv_case(
         "extra_cells",
         BASE,
         [

@@ -702,7 +702,7 @@ def workbook_cases() -> None:
         + row_xml(3, ["", *texts(s(2))[1:]])[:-6]
         + '<c r="A3" t="e"><v>#REF!</v></c></row>'
     )
-    errors = [(2, "startDate", "invalid_datetime"), (3, "courseGroupId", "invalid_uuid")]
+    errors = [(2, "startDate", "formula_error"), (3, "courseGroupId", "formula_error")]
     judged("xlsx_error_cells", "input.xlsx", zip_bytes(book_parts(sheet)), [s(1), s(2)], errors)
 
     rows = [s(1, title="Intro_x0000_duction"), s(2, title="Alert_x001B_[0m"), s(3)]

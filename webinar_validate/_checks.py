@@ -55,6 +55,39 @@ def _control_msg(ctx: Context, col: str, index: Any, value: str) -> str:
     return f"{col} contains the control character U+{ord(bad):04X}; delete it from the cell."
 
 
+FORMULA_ERRORS = {
+    "#N/A": "a lookup (VLOOKUP, XLOOKUP, MATCH) found nothing",
+    "#REF!": "it refers to a cell or sheet that was deleted",
+    "#VALUE!": "one of its inputs has the wrong type",
+    "#DIV/0!": "it divides by zero or by an empty cell",
+    "#NAME?": "it uses a name or function the spreadsheet does not know",
+    "#NUM!": "a number in it is impossible",
+    "#NULL!": "two of its ranges do not meet",
+    "#SPILL!": "its results have no room to spill into",
+    "#CALC!": "it could not be calculated",
+}
+"""Spreadsheet error values (CONTRACT.md: formula_error) and what each usually means."""
+
+
+def _formula_error(ctx: Context, col: str) -> pd.Series:
+    text = ctx.text(col)
+    values = arrow_values(text)
+    if values is not None:  # only cells starting with '#' can be one: usually none at all
+        import pyarrow.compute as pc
+
+        if not pc.any(pc.starts_with(values, "#")).as_py():
+            return pd.Series(False, index=text.index)
+    return text.isin(FORMULA_ERRORS.keys())
+
+
+def _formula_error_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+    error = value.strip()
+    return (
+        f"{col} holds {error}, the error a formula gave ({FORMULA_ERRORS.get(error, 'an error')}); "
+        "fix the formula in the source sheet, or type the value itself."
+    )
+
+
 _CONTROL_SET = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)]}
 
 
@@ -339,6 +372,7 @@ _COMMON = {
 }
 _CONTROL_RULE = Rule(Code.INVALID_CHARACTER, _control, _control_msg)
 _INJECTION_RULE = Rule(Code.FORMULA_INJECTION, _injection, _injection_msg)
+_FORMULA_ERROR_RULE = Rule(Code.FORMULA_ERROR, _formula_error, _formula_error_msg)
 _REQUIRED_RULE = Rule(Code.REQUIRED, _required, _required_msg)
 _TOO_LONG_RULE = Rule(Code.TOO_LONG, _too_long, _too_long_msg)
 _CHOICE_RULE = Rule(Code.INVALID_CHOICE, _bad_choice, _bad_choice_msg)
@@ -351,6 +385,7 @@ _BUILT_IN = {
         *(rule for rules in _COMMON.values() for rule in rules),
         _CONTROL_RULE,
         _INJECTION_RULE,
+        _FORMULA_ERROR_RULE,
         _REQUIRED_RULE,
         _TOO_LONG_RULE,
         _CHOICE_RULE,
@@ -380,7 +415,7 @@ def rules_for(contract: SessionContract, spec: ColumnSpec) -> tuple[Rule, ...]:
     """A column's rules in the order a cell is judged: the first failing one is reported."""
     from webinar_validate import _cross
 
-    rules: list[Rule] = [_CONTROL_RULE]
+    rules: list[Rule] = [_CONTROL_RULE, _FORMULA_ERROR_RULE]
     if not spec.judged_as_number_or_date:
         rules.append(_INJECTION_RULE)
     if spec.required:

@@ -44,6 +44,7 @@ class Code(StrEnum):
     DUPLICATE_VALUE = "duplicate_value"
     DUPLICATE_SESSION = "duplicate_session"
     FORMULA_INJECTION = "formula_injection"  # file-level too, for a header cell
+    FORMULA_ERROR = "formula_error"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     INVALID_CHARACTER = "invalid_character"
     EXTRA_CELLS = "extra_cells"
