@@ -60,3 +60,15 @@ def test_the_two_commands_are_there() -> None:
     assert any('pip install -e ".[test]" && python -m pytest -q' in b for b in shell)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install --quiet -e ".[test]" && python -m pytest -q' in ci
+
+
+def test_every_test_the_limits_and_security_sections_name_exists() -> None:
+    """The README's "Limits" and "Security" claims each name a test; each must be real."""
+    import re
+
+    sections = README.split("## Limits", 1)[1].split("## Performance", 1)[0]
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", sections))
+    assert len(named) >= 20
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    missing = sorted(name for name in named if f"def {name}(" not in sources)
+    assert not missing, f"README names tests that do not exist: {missing}"

@@ -501,3 +501,18 @@ def test_laughs_behind_a_processing_instruction_are_refused_in_little_memory(
     status, codes, peak = judge_in_child(used)
     assert (status, codes) == (2, ["unreadable_file"])
     assert peak < 400
+
+
+def test_a_workbook_file_over_1_gib_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """README "Limits": a workbook is read into memory once, so its file size is capped first."""
+    from webinar_validate.reading import MAX_WORKBOOK_BYTES
+
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as stream:  # sparse: 1 GiB + 1 byte on disk costs nothing
+        stream.write(b"PK\x03\x04")
+        stream.truncate(MAX_WORKBOOK_BYTES + 1)
+    started = time.perf_counter()
+    report = validate_file(path)
+    assert time.perf_counter() - started < 5  # refused by its size, not read
+    assert [e.extensions.code for e in report.errors] == ["unreadable_file"]
+    assert "over 1 GiB" in report.errors[0].message
