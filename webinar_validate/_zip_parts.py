@@ -28,7 +28,15 @@ from xml.sax.saxutils import quoteattr
 from webinar_validate._xml_guard import XML_SUFFIXES, parse, refuse_dtd
 from webinar_validate.errors import UnreadableFile
 
-__all__ = ["MAX_PART_BYTES", "Parts", "Sheet", "ambiguous", "calamine_zip", "resolve"]
+__all__ = [
+    "MAX_PART_BYTES",
+    "Parts",
+    "Sheet",
+    "ambiguous",
+    "calamine_zip",
+    "check_entries",
+    "resolve",
+]
 
 MAX_PART_BYTES = 256 * 1024 * 1024
 """Largest declared uncompressed size of any workbook part (CONTRACT: resource limits)."""
@@ -108,7 +116,7 @@ class _Rel:
 
 def resolve(source: str, data: bytes, zf: zipfile.ZipFile) -> Parts:
     """Check the zip's entries and resolve the workbook's parts, or raise UnreadableFile."""
-    folded = _check_entries(source, zf)
+    folded = check_entries(source, zf)
     for info in zf.infolist():
         if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES):
             with zf.open(info) as member:
@@ -134,7 +142,7 @@ def resolve(source: str, data: bytes, zf: zipfile.ZipFile) -> Parts:
     return Parts(data, zf, _sheets(source, elements, rels, parts), shared, styles)
 
 
-def _check_entries(source: str, zf: zipfile.ZipFile) -> dict[str, str]:
+def check_entries(source: str, zf: zipfile.ZipFile) -> dict[str, str]:
     """Refuse by the zip's own directory what must not reach a reader; the entry names by their
     folded form (letter case and ``\\`` ignored, as calamine and Excel look them up).
 

@@ -24,7 +24,7 @@ from typing import BinaryIO
 from webinar_validate._csv import read_csv
 from webinar_validate._gc import gc_paused
 from webinar_validate._xlsx import DAMAGED, damaged, read_xlsx
-from webinar_validate._zip_parts import MAX_PART_BYTES, resolve
+from webinar_validate._zip_parts import MAX_PART_BYTES, check_entries, resolve
 from webinar_validate.errors import (
     EmptyFile,
     FileNotFound,
@@ -40,6 +40,7 @@ __all__ = ["MAX_PART_BYTES", "read_table"]
 MAX_WORKBOOK_BYTES = 1 << 30
 """Largest workbook file read (it is read into memory whole, once)."""
 _HEAD = 64 * 1024
+_EARLY_CHECK_BYTES = 16 * 1024 * 1024
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -101,7 +102,10 @@ def _dispatch(source: str, stream: BinaryIO, sheet: str | None, max_rows: int) -
     suffix = os.path.splitext(source)[1].lower()
     if head.startswith(_ZIP):
         # the size first: read() sizes its buffer by the file, read(n) would take n bytes
-        small = os.fstat(stream.fileno()).st_size <= MAX_WORKBOOK_BYTES
+        size = os.fstat(stream.fileno()).st_size
+        small = size <= MAX_WORKBOOK_BYTES
+        if small and size > _EARLY_CHECK_BYTES:
+            _refuse_early(source, stream, len(head))
         data = head + stream.read() if small else b""
         if not small or len(data) > MAX_WORKBOOK_BYTES:  # (or it grew meanwhile)
             raise UnreadableFile(
@@ -116,6 +120,19 @@ def _dispatch(source: str, stream: BinaryIO, sheet: str | None, max_rows: int) -
         raise UnreadableFile(f"{source} is a text (CSV) file named {suffix}; rename it to .csv.")
     stream.seek(0)
     return read_csv(source, stream, head, max_rows)
+
+
+def _refuse_early(source: str, stream: BinaryIO, resume: int) -> None:
+    """Refuse a big workbook by its zip directory before reading it all into memory (a part
+    declared over 256 MiB, a bomb, encryption). Only an early answer: everything is checked
+    again on the bytes that are then read, which are the ones parsed."""
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            check_entries(source, zf)
+    except DAMAGED:
+        pass  # the full reading says how it is damaged
+    finally:
+        stream.seek(resume)
 
 
 def _check_path(source: str) -> None:
