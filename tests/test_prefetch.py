@@ -73,3 +73,26 @@ def test_a_column_with_a_users_rule_is_checked_on_the_main_thread() -> None:
     assert seen == [threading.main_thread().name]
     assert (7, "title", "no_acme") in report.flatten()
     assert Code.DUPLICATE_VALUE in {code for _, _, code in report.flatten()}
+
+
+def test_many_unknown_columns_are_judged_together_as_they_would_be_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file of hundreds of unknown columns runs their rules in one pass; same report."""
+    from webinar_validate import validation
+
+    frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False).head(4)
+    extra = {f"note {i}": ["plain"] * len(frame) for i in range(300)}
+    extra["note 70"] = ["ok", " =1+1", "\u200b@x", "ok"]
+    extra["note 299"] = ["#N/A", "ok", "ok", "bell\x07"]
+    wide = pd.concat([frame, pd.DataFrame(extra)], axis=1)
+    together = validate_frame(wide).flatten()
+    monkeypatch.setattr(validation, "_MANY_COLUMNS", 10**9)
+    one_by_one = validate_frame(wide).flatten()
+    assert together == one_by_one
+    assert sorted(together) == [
+        (2, "note 299", "formula_error"),
+        (3, "note 70", "formula_injection"),
+        (4, "note 70", "formula_injection"),
+        (5, "note 299", "invalid_character"),
+    ]

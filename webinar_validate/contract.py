@@ -268,6 +268,17 @@ class SessionContract:
 
         return _checks.rules_for(self, ColumnSpec("", Kind.TEXT))
 
+    def assign_rules(self, ctx: Context, frame_columns: Sequence[str]) -> None:
+        """Give the run each column's rules: its own, or those of an unknown (text) column."""
+        unknown: tuple[Rule, ...] | None = None
+        for name in frame_columns:
+            spec = self.column(name)
+            if spec is not None:
+                ctx.rules[name] = self.rules(spec)
+            else:
+                unknown = unknown if unknown is not None else self.unknown_column_rules()
+                ctx.rules[name] = unknown
+
     def to_pandera(self, ctx: Context, frame_columns: Sequence[str]) -> pa.DataFrameSchema:
         """The pandera schema of this run: one Column per column of the frame, lazy-friendly.
 
@@ -285,8 +296,8 @@ class SessionContract:
 
         schema_columns: dict[str, pa.Column] = {}
         for name in frame_columns:
-            spec = self.column(name)
-            ctx.rules[name] = self.rules(spec) if spec else self.unknown_column_rules()
+            if name not in ctx.rules:
+                self.assign_rules(ctx, [name])
             schema_columns[name] = pa.Column(checks=[as_check(name)], required=False, nullable=True)
         return pa.DataFrameSchema(schema_columns, strict=False, coerce=False, name="session row")
 
