@@ -237,7 +237,9 @@ def test_formulas_keep_their_saved_values(invalid: bool, output: str, tmp_path: 
     source = tmp_path / "formulas.xlsx"
     source.write_bytes(_formula_book(invalid))
     report = validate_file(source)
-    expected = [(3, "timeZone", "invalid_time_zone"), (3, "check", "formula_error")] if invalid else []
+    expected = (
+        [(3, "timeZone", "invalid_time_zone"), (3, "check", "formula_error")] if invalid else []
+    )
     assert report.flatten() == expected
     assert report.preflight.valid == (1 if invalid else 2)
     out = tmp_path / f"{output}.xlsx"
