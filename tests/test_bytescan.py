@@ -248,3 +248,17 @@ def test_wrong_inputs_are_refused() -> None:
         first_byte(pa.array([1, 2]))
     with pytest.raises(ValueError, match="ASCII"):
         starts_with_any(pa.array(["a"]), "\u00a0")
+
+
+@given(arrays(), st.integers(1, 4))
+def test_non_empty_is_what_pandas_says(case: tuple[list[str | None], Any], parts: int) -> None:
+    """The blank-row test reads string lengths off the offsets: sliced, chunked and views."""
+    values, array = case
+    expected = [bool(v) for v in values]
+    assert bytescan.non_empty(array).tolist() == expected
+    size = -(-len(values) // parts) or 1
+    chunked = pa.chunked_array(
+        [array.slice(i, size) for i in range(0, len(array), size)] or [array], type=array.type
+    )
+    assert bytescan.non_empty(chunked).tolist() == expected
+    assert bytescan.non_empty(array.cast(pa.string_view())).tolist() == expected

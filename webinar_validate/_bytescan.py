@@ -335,3 +335,19 @@ def char_lengths(array: Any) -> Ints:
     if bufs.valid is not None:
         lengths[~bufs.valid] = 0
     return lengths
+
+
+def non_empty(values: pa.Array | pa.ChunkedArray) -> Bools:
+    """True where a string is not empty (a null counts as empty), read off the offsets alone."""
+    parts = []
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            chunk = chunk.cast(pa.large_string())  # string views: offsets need a copy
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+        lengths = np.diff(offsets[chunk.offset : chunk.offset + len(chunk) + 1])
+        filled = lengths > 0
+        if chunk.null_count:
+            filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        parts.append(filled)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)

@@ -160,7 +160,13 @@ class Context:
         if not columns or rows == 0:
             return
         name = "\x1fcolumns laid end to end"
-        cells = pd.concat([self.frame[column] for column in columns], ignore_index=True)
+        arrays = [arrow_values(self.frame[column]) for column in columns]
+        if all(array is not None for array in arrays):  # no copy per column: one Arrow concat
+            chunks = [c for a in arrays for c in (a.chunks if hasattr(a, "chunks") else [a])]
+            combined = pa.chunked_array(chunks, type=chunks[0].type)
+            cells = pd.Series(pd.array(combined, dtype="str"))
+        else:
+            cells = pd.concat([self.frame[column] for column in columns], ignore_index=True)
         scratch = Context(self.contract, pd.DataFrame({name: cells}))
         scratch.rules[name] = rules
         for rule in rules:

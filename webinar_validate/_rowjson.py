@@ -20,6 +20,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from webinar_validate._context import THREADED_ROWS as _THREADED_ROWS
+
 _ESCAPES = {c: json.dumps(chr(c), ensure_ascii=False)[1:-1] for c in [*range(32), 34, 92]}
 _CHUNK = 4096  # bytes per chunk of the escape scan
 _BLOCK = 2048  # rows per matrix of views: small enough to stay in cache
@@ -143,9 +145,12 @@ def row_objects_json(row_numbers: Any, columns: dict[str, Any]) -> Any:
         raise ValueError("row numbers cannot be null")
     if any(len(c) != n for c in columns.values()):
         raise ValueError("every column needs one value per row number")
-    with ThreadPoolExecutor(_THREADS) as pool:
-        numbers = pool.submit(_column, rn)
-        cols = [numbers.result(), *pool.map(_column, columns.values())]
+    if n < _THREADED_ROWS:  # a pool's per-task cost outweighs the work (16,384 columns of a row)
+        cols = [_column(rn), *(_column(c) for c in columns.values())]
+    else:
+        with ThreadPoolExecutor(_THREADS) as pool:
+            numbers = pool.submit(_column, rn)
+            cols = [numbers.result(), *pool.map(_column, columns.values())]
     # Each row is m pairs of pieces: ('{"rowNumber": ', number), then per column (joint, value),
     # and (end, nothing). A joint closes the value before it, names the key and opens the next.
     m = k + 2

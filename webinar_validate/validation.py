@@ -17,9 +17,9 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas
 
-from webinar_validate import _context, _values
+from webinar_validate import _bytescan, _context, _values
 from webinar_validate._checks import column_local
-from webinar_validate._context import Context, trimmed_text
+from webinar_validate._context import Context, arrow_values, trimmed_text
 from webinar_validate._gc import gc_paused
 from webinar_validate._invalid import Failures, first_failures
 from webinar_validate._invalid import invalid_rows as invalid_rows_of
@@ -197,7 +197,11 @@ def _validate_table(
     trimmed = {key: trimmed_text(frame[key]) for key in header.keys}
     filled = np.zeros(len(frame), dtype=bool)
     for text in trimmed.values():
-        filled |= (text != "").to_numpy(dtype=bool)
+        filled |= (
+            _bytescan.non_empty(values)
+            if (values := arrow_values(text)) is not None
+            else ((text != "").to_numpy(dtype=bool))
+        )
     for index in table.extra_cells:
         filled[index] = True
     for index, _ in table.formulas_without_value:
