@@ -96,3 +96,18 @@ def test_many_unknown_columns_are_judged_together_as_they_would_be_one_by_one(
         (4, "note 70", "formula_injection"),
         (5, "note 299", "invalid_character"),
     ]
+
+
+def test_a_wide_file_still_trims_the_columns_that_need_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With hundreds of columns the trim test runs once over every cell; the values sent are
+    trimmed as they are with a few columns."""
+    from webinar_validate import validation
+
+    frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False).head(3)
+    frame["title"] = ["\u00a0Intro\u3000", "Plain", " Spaced "]
+    extra = pd.DataFrame({f"note {i}": ["x"] * len(frame) for i in range(200)})
+    wide = pd.concat([frame, extra], axis=1)
+    together = [row.values["title"] for row in validate_frame(wide).valid_rows]
+    monkeypatch.setattr(validation, "_MANY_COLUMNS", 10**9)
+    one_by_one = [row.values["title"] for row in validate_frame(wide).valid_rows]
+    assert together == one_by_one == ["Intro", "Plain", "Spaced"]

@@ -194,7 +194,10 @@ def _validate_table(
         index=pd.RangeIndex(len(table)),
     )
     # Trimmed once: for the blank-row test here and, for the rows kept, every check after it.
-    trimmed = {key: trimmed_text(frame[key]) for key in header.keys}
+    unchanged = _needing_no_trim(table, header.keys)
+    trimmed = {
+        key: frame[key] if key in unchanged else trimmed_text(frame[key]) for key in header.keys
+    }
     filled = np.zeros(len(frame), dtype=bool)
     for text in trimmed.values():
         filled |= (
@@ -207,6 +210,26 @@ def _validate_table(
     for index, _ in table.formulas_without_value:
         filled[index] = True
     return _judge(table, header, frame, filled, contract, trimmed)
+
+
+def _needing_no_trim(table: Table, keys: Sequence[str]) -> set[str]:
+    """The columns no cell of which could need trimming, found in one pass over all of their
+    cells when a file has many columns (a header out to XFD); empty otherwise (each column is
+    then trimmed on its own, which costs nothing when it needs no trim)."""
+    if len(keys) <= _MANY_COLUMNS or len(table) * len(keys) > _TOGETHER_CELLS or not len(table):
+        return set()
+    import pyarrow as pa
+
+    chunks = [
+        chunk
+        for column in table.columns
+        for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column])
+    ]
+    kind = chunks[0].type
+    chunks = [chunk if chunk.type == kind else chunk.cast(kind) for chunk in chunks]
+    flagged = _bytescan.may_need_trim(pa.chunked_array(chunks, type=kind))
+    needing = np.asarray(flagged.reshape(len(keys), len(table)).any(axis=1), dtype=bool)
+    return {key for key, need in zip(keys, needing.tolist(), strict=True) if not need}
 
 
 def _judge(
