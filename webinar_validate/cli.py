@@ -16,10 +16,8 @@ import argparse
 import contextlib
 import fnmatch
 import os
-import stat
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from webinar_validate import cli_outputs
@@ -100,52 +98,6 @@ def _excluded(path: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return Path(a).resolve() == Path(b).resolve()
-
-
-def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
-    """(flag, path) of every file the command is asked to write."""
-    chosen = [("--output", args.output)] if args.output is not None else []
-    for dest, flag in cli_outputs.OUTPUT_FLAGS.items():
-        if getattr(args, dest, None) is not None:
-            chosen.append((flag, getattr(args, dest)))
-    return chosen
-
-
-def _output_problem(flag: str, output: str, inputs: Sequence[str]) -> str | None:
-    """Why an output cannot be written as given, or None. Asked before any file is read."""
-    example = ", such as report.json" if flag == "--output" else ""
-    if not output:
-        return f"{flag} needs a file name{example}."
-    for source in inputs:  # every input named, excluded or not, and the schema file
-        if _same_file(output, source):
-            return (
-                f"{flag} {output} is the input file {source}; choose another path "
-                "(an input is never overwritten)."
-            )
-    try:
-        mode: int | None = os.stat(output).st_mode
-    except FileNotFoundError:
-        mode = None
-    except (OSError, ValueError) as exc:
-        return f"{flag} {output} cannot be used: {getattr(exc, 'strerror', None) or exc}."
-    if mode is not None and stat.S_ISDIR(mode):
-        return f"{flag} {output} is a folder; give a file name{example}."
-    if mode is not None and not stat.S_ISREG(mode):
-        return (
-            f"{flag} {output} is not a regular file (it is a pipe or a device); "
-            f"give a file name{example}."
-        )
-    folder = os.path.dirname(os.path.realpath(output))
-    if not os.path.isdir(folder):
-        return f"{flag} {output}: the folder {folder} does not exist."
-    return None
-
-
 def _text_report(report: DryRunReport, out: Any, err: Any) -> None:
     pre = report.preflight
     source = display(pre.source)
@@ -223,14 +175,9 @@ def _run(argv: list[str], out: Guarded, err: Guarded) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
-    inputs = [*args.files, *([args.schema] if args.schema else [])]
-    for flag, path in _outputs(args):
-        problem = _output_problem(flag, path, inputs)
-        if problem:
-            say(err, f"{PROG}: {problem}")
-            return 2
     files = [path for path in args.files if not _excluded(path, args.exclude)]
-    problem = cli_outputs.check_paths(args, files)
+    # Asked before any file is read; every input named, excluded or not, is protected.
+    problem = cli_outputs.check_paths(args, args.files, judged=files)
     if problem:
         say(err, f"{PROG}: {problem}")
         return 2

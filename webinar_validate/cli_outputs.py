@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -117,12 +118,9 @@ def check_paths(
     if getattr(args, "output", None):
         outputs.append(("--output", args.output))
     for flag, path in outputs:
-        for source in inputs:
-            if _same_file(path, source):
-                return (
-                    f"{flag} {path} is the input file {source}; choose another path "
-                    "(the input is never overwritten)."
-                )
+        problem = _path_problem(flag, path, inputs)
+        if problem:
+            return problem
     if not chosen:
         return None
     counted = list(judged if judged is not None else files if files is not None else named)
@@ -139,6 +137,36 @@ def check_paths(
         for other_flag, other in outputs[i + 1 :]:
             if _same_file(path, other):
                 return f"{flag} and {other_flag} both name {path}; give each output its own path."
+    return None
+
+
+def _path_problem(flag: str, output: str, inputs: Sequence[str]) -> str | None:
+    """Why an output cannot be written as given, or None. Asked before any file is read."""
+    example = ", such as report.json" if flag == "--output" else ""
+    if not output:
+        return f"{flag} needs a file name{example}."
+    for source in inputs:  # every input named, excluded or not, and the schema file
+        if _same_file(output, source):
+            return (
+                f"{flag} {output} is the input file {source}; choose another path "
+                "(an input is never overwritten)."
+            )
+    try:
+        mode: int | None = os.stat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    except (OSError, ValueError) as exc:
+        return f"{flag} {output} cannot be used: {getattr(exc, 'strerror', None) or exc}."
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"{flag} {output} is a folder; give a file name{example}."
+    if mode is not None and not stat.S_ISREG(mode):
+        return (
+            f"{flag} {output} is not a regular file (it is a pipe or a device); "
+            f"give a file name{example}."
+        )
+    folder = os.path.dirname(os.path.realpath(output))
+    if not os.path.isdir(folder):
+        return f"{flag} {output}: the folder {folder} does not exist."
     return None
 
 
