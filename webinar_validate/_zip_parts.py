@@ -25,6 +25,7 @@ import zlib
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from webinar_validate._limits import MAX_PART_BYTES
 from webinar_validate._xml_guard import XML_SUFFIXES, parse, refuse_dtd
 from webinar_validate.errors import UnreadableFile
 
@@ -38,8 +39,6 @@ __all__ = [
     "resolve",
 ]
 
-MAX_PART_BYTES = 256 * 1024 * 1024
-"""Largest declared uncompressed size of any workbook part (CONTRACT: resource limits)."""
 MAX_RATIO = 100
 """Largest inflation of a part past 16 MiB: real XLSX XML deflates 5-20x, a bomb 200-1000x."""
 _RATIO_GRACE = 16 * 1024 * 1024

@@ -23,8 +23,7 @@ from typing import BinaryIO
 
 from webinar_validate._csv import read_csv
 from webinar_validate._gc import gc_paused
-from webinar_validate._xlsx import DAMAGED, damaged, read_xlsx
-from webinar_validate._zip_parts import MAX_PART_BYTES, check_entries, resolve
+from webinar_validate._limits import MAX_PART_BYTES, MAX_WORKBOOK_BYTES
 from webinar_validate.errors import (
     EmptyFile,
     FileNotFound,
@@ -37,8 +36,8 @@ from webinar_validate.table import Table
 
 __all__ = ["MAX_PART_BYTES", "read_table"]
 
-MAX_WORKBOOK_BYTES = 1 << 30
-"""Largest workbook file read (it is read into memory whole, once)."""
+# The workbook readers (_zip_parts, _xlsx: defusedxml, calamine) are imported when a workbook is
+# read, so that a CSV run and a pre-commit hook do not pay for them.
 _HEAD = 64 * 1024
 _EARLY_CHECK_BYTES = 16 * 1024 * 1024
 
@@ -126,6 +125,9 @@ def _refuse_early(source: str, stream: BinaryIO, resume: int) -> None:
     """Refuse a big workbook by its zip directory before reading it all into memory (a part
     declared over 256 MiB, a bomb, encryption). Only an early answer: everything is checked
     again on the bytes that are then read, which are the ones parsed."""
+    from webinar_validate._xlsx import DAMAGED
+    from webinar_validate._zip_parts import check_entries
+
     try:
         with zipfile.ZipFile(stream) as zf:
             check_entries(source, zf)
@@ -147,6 +149,9 @@ def _check_path(source: str) -> None:
 
 
 def _read_zip(source: str, data: bytes, suffix: str, sheet: str | None, max_rows: int) -> Table:
+    from webinar_validate._xlsx import DAMAGED, damaged, read_xlsx
+    from webinar_validate._zip_parts import resolve
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except DAMAGED:
