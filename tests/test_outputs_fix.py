@@ -398,3 +398,22 @@ def test_cli_refuses_outputs_for_a_file_that_could_not_be_judged(tmp_path: Path)
     err = io.StringIO()
     assert run(args, [validate_file(missing)], io.StringIO(), err) == 2
     assert "could not be judged" in err.getvalue()
+
+
+def test_a_csv_copy_without_fixes_has_the_verdict_of_its_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No fix and the same format: the copy holds the judged cells, so it is not read again."""
+    from webinar_validate.cli import main
+
+    source = tmp_path / "in.csv"
+    source.write_bytes((SAMPLES / "sessions.csv").read_bytes())
+    out_path = tmp_path / "out.csv"
+    assert main([str(source), "--fix", str(out_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        f"webinar-validate: wrote {out_path} with 0 fixes; the same cells, so the same verdict:"
+        in lines
+    )
+    assert any(line.startswith(f"{out_path}: 8 valid, 0 invalid") for line in lines)
+    assert validate_file(out_path).flatten() == []

@@ -249,30 +249,39 @@ def _fix(
     for item in fixes:
         _say(str(item), out)
     counted = f"{len(fixes)} fix" + ("" if len(fixes) == 1 else "es")
-    _say(f"{PROG}: wrote {path} with {counted}; checking it again:", out)
+    table = report.judged_table
+    same_cells = not fixes and table is not None and table.dialect is not None
+    if same_cells and path.lower().endswith(".csv"):
+        # A CSV copy of a CSV with no fix holds the judged cells in the input's own dialect:
+        # its verdict is the report's (checking it again cost a wide file seconds).
+        _say(f"{PROG}: wrote {path} with {counted}; the same cells, so the same verdict:", out)
+        again = report
+    else:
+        _say(f"{PROG}: wrote {path} with {counted}; checking it again:", out)
+        sheet = report.preflight.sheet if path.lower().endswith(".xlsx") else None
+        again = validate_file(
+            path,
+            sheet=sheet,
+            max_rows=getattr(args, "max_rows", None),
+            strict=bool(getattr(args, "strict", False)),
+            contract=contract,
+        )
     for note in notes:
         _say(f"{PROG}: note: {note}", err)
-    sheet = report.preflight.sheet if path.lower().endswith(".xlsx") else None
-    again = validate_file(
-        path,
-        sheet=sheet,
-        max_rows=getattr(args, "max_rows", None),
-        strict=bool(getattr(args, "strict", False)),
-        contract=contract,
-    )
     pre = again.preflight
+    name = path if again is report else pre.source
     if not again.judged:
         _say(f"{pre.source}: {' '.join(p.message for p in again.errors)}", err)
         return
     _say(
-        f"{pre.source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
+        f"{name}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
         f"({pre.rowsRead} rows read)",
         out,
     )
     left = Counter(str(e.code) for row in again.invalid_rows for e in row.errors)
     if left:
         listed = ", ".join(f"{code} x{n}" for code, n in left.most_common())
-        _say(f"{pre.source}: left to fix by hand: {listed}", out)
+        _say(f"{name}: left to fix by hand: {listed}", out)
 
 
 def _valid_out(
