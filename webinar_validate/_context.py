@@ -163,7 +163,9 @@ class Context:
         arrays = [arrow_values(self.frame[column]) for column in columns]
         if all(array is not None for array in arrays):  # no copy per column: one Arrow concat
             chunks = [c for a in arrays for c in (a.chunks if hasattr(a, "chunks") else [a])]
-            combined = pa.chunked_array(chunks, type=chunks[0].type)
+            kind = chunks[0].type
+            # one array, not thousands of chunks: the byte scans work chunk by chunk
+            combined = pa.concat_arrays([c if c.type == kind else c.cast(kind) for c in chunks])
             cells = pd.Series(pd.array(combined, dtype="str"))
         else:
             cells = pd.concat([self.frame[column] for column in columns], ignore_index=True)

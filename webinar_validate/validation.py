@@ -227,7 +227,7 @@ def _needing_no_trim(table: Table, keys: Sequence[str]) -> set[str]:
     ]
     kind = chunks[0].type
     chunks = [chunk if chunk.type == kind else chunk.cast(kind) for chunk in chunks]
-    flagged = _bytescan.may_need_trim(pa.chunked_array(chunks, type=kind))
+    flagged = _bytescan.may_need_trim(pa.concat_arrays(chunks))  # one scan, not one a column
     needing = np.asarray(flagged.reshape(len(keys), len(table)).any(axis=1), dtype=bool)
     return {key for key, need in zip(keys, needing.tolist(), strict=True) if not need}
 
