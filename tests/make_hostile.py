@@ -1248,6 +1248,24 @@ class Capped:
     wall_seconds: float
 
 
+def capped_problems(done: Capped, what: str) -> list[str]:
+    """What is wrong with how a capped CLI process ended, whatever it decided: over its CPU time,
+    a signal, an exit outside 0/1/2, a traceback, or over MEMORY_CAP at its peak."""
+    problems = []
+    if done.returncode == -signal.SIGXCPU:
+        problems.append(f"{what}: over {CPU_SECONDS} s of CPU ({done.cpu_seconds:.0f} s)")
+    elif done.returncode < 0:
+        first = next((line for line in done.stderr.splitlines() if line.strip()), "")
+        problems.append(f"{what}: killed by signal {-done.returncode} ({first[:200]})")
+    elif done.returncode not in (0, 1, 2):
+        problems.append(f"{what}: exit {done.returncode}")
+    if "Traceback" in done.stderr:
+        problems.append(f"{what}: traceback ({done.stderr.strip().splitlines()[-1][:200]})")
+    if done.peak_mib >= MEMORY_CAP / MIB:
+        problems.append(f"{what}: {done.peak_mib:.0f} MiB at its peak")
+    return problems
+
+
 def run_capped(
     args: Sequence[str],
     *,

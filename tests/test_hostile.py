@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -345,19 +344,7 @@ def _rows_of(report: dict[str, Any]) -> list[list[Any]]:
 
 def _sane(done: hostile.Capped, what: str) -> list[str]:
     """What is wrong with how a capped CLI process ended, whatever it decided."""
-    problems = []
-    if done.returncode == -signal.SIGXCPU:
-        problems.append(f"{what}: over its CPU time ({done.cpu_seconds:.0f} s)")
-    elif done.returncode < 0:
-        first = next((line for line in done.stderr.splitlines() if line.strip()), "")
-        problems.append(f"{what}: killed by signal {-done.returncode} ({first[:200]})")
-    elif done.returncode not in (0, 1, 2):
-        problems.append(f"{what}: exit {done.returncode}")
-    if "Traceback" in done.stderr:
-        problems.append(f"{what}: traceback: {done.stderr.strip().splitlines()[-1]}")
-    if done.peak_mib >= hostile.MEMORY_CAP / MIB:
-        problems.append(f"{what}: {done.peak_mib:.0f} MiB at its peak")
-    return problems
+    return hostile.capped_problems(done, what)
 
 
 def _reports(paths: list[str]) -> tuple[list[dict[str, Any] | None], list[str]]:

@@ -24,7 +24,6 @@ A run is a Python start-up (about a second of CPU), so not every input gets ever
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import tempfile
 import time
@@ -223,19 +222,7 @@ def _execute(run: _Run, folder: Path) -> tuple[list[str], list[tuple[hostile.Cap
 def _problems(label: str, done: hostile.Capped | None, folder: Path) -> list[str]:
     if done is None:
         return [f"{label}: no answer in 60 s"]
-    problems = []
-    if done.returncode == -signal.SIGXCPU:
-        problems.append(f"{label}: over {hostile.CPU_SECONDS} s of CPU")
-    elif done.returncode < 0:
-        first = next((line for line in done.stderr.splitlines() if line.strip()), "")
-        problems.append(f"{label}: killed by signal {-done.returncode} ({first[:120]})")
-    elif done.returncode not in (0, 1, 2):
-        problems.append(f"{label}: exit {done.returncode}")
-    if "Traceback" in done.stderr:
-        last = done.stderr.strip().splitlines()[-1]
-        problems.append(f"{label}: traceback ({last[:200]})")
-    if done.peak_mib >= CAP_MIB:
-        problems.append(f"{label}: {done.peak_mib:.0f} MiB at its peak")
+    problems = hostile.capped_problems(done, label)
     left = sorted(p.name for p in folder.glob(TEMPORARY))
     if left:
         problems.append(f"{label}: temporary files left: {left}")
