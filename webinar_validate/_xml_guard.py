@@ -88,10 +88,7 @@ def refuse_dtd(source: str, name: str, member: IO[bytes]) -> None:
     except _Declared:
         raise dtd_refused(source, name) from None
     except expat.ExpatError as exc:
-        raise UnreadableFile(
-            f"{source} is damaged ({name} is not readable XML: {exc}); open it in Excel and save "
-            "it again."
-        ) from None
+        raise _not_xml(source, name, exc) from None
 
 
 def parse(source: str, name: str, data: bytes) -> Element:
@@ -102,8 +99,13 @@ def parse(source: str, name: str, data: bytes) -> Element:
     except DefusedXmlException:
         raise dtd_refused(source, name) from None
     except safe_tree.ParseError as exc:
-        raise UnreadableFile(
-            f"{source} is damaged ({name} is not readable XML: {exc}); open it in Excel and save "
-            "it again."
-        ) from None
+        raise _not_xml(source, name, exc) from None
     return root
+
+
+def _not_xml(source: str, name: str, exc: Exception) -> UnreadableFile:
+    """The error for a part that is not readable XML, whichever parser found it."""
+    return UnreadableFile(
+        f"{source} is damaged ({name} is not readable XML: {exc}); open it in Excel and save it "
+        "again."
+    )
