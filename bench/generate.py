@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from webinar_validate.contract import SessionContract
+from webinar_validate.contract.columns import SessionContract
 
 VERSION = 2
 SEED = 20260505

@@ -26,8 +26,8 @@ def mark(name, since):
     now = time.perf_counter()
     marks.append((name, round(now - since, 2), rss()))
     return now
-import webinar_validate.validation as validation
-from webinar_validate.reading import read_table
+import webinar_validate.engine.run as validation
+from webinar_validate.reading.dispatch import read_table
 t = mark("imports", started)
 table = read_table(sys.argv[1], max_rows=0)
 t = mark("read", t)

@@ -197,7 +197,7 @@ def _layout(path: Path, args: list[str]) -> tuple[str | None, list[str], list[in
 
 
 def _run(args: list[str], path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, Any]:
-    from webinar_validate.cli import main
+    from webinar_validate.cli.main import main
 
     status = main(["--format", "json", *args, str(path)])
     out = capsys.readouterr().out

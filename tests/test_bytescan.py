@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webinar_validate import _bytescan as bytescan
-from webinar_validate._bytescan import (
+from webinar_validate.contract import scans as bytescan
+from webinar_validate.contract.checks import CONTROL, INJECTION_START
+from webinar_validate.contract.scans import (
     byte_from_end,
     char_lengths,
     first_byte,
@@ -26,7 +27,6 @@ from webinar_validate._bytescan import (
     starts_with_any,
     trimmed,
 )
-from webinar_validate._checks import CONTROL, INJECTION_START
 
 INJECTION_CHARS = "=+-@\t\r"
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate.cli import main
-from webinar_validate.report import WireResponse
+from webinar_validate.cli.main import main
+from webinar_validate.report.model import WireResponse
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"
 

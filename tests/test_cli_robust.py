@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate._display import display
-from webinar_validate.cli import main
+from webinar_validate.cli.display import display
+from webinar_validate.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_assets"

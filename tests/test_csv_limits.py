@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from webinar_validate import _csv, _csv_arrow
 from webinar_validate.errors import UnreadableFile
-from webinar_validate.reading import read_table
+from webinar_validate.reading import csv as _csv
+from webinar_validate.reading import csv_arrow as _csv_arrow
+from webinar_validate.reading.dispatch import read_table
 from webinar_validate.table import CsvDialect, Table
 
 MAX = 16_384

@@ -17,8 +17,8 @@ from webinar_validate import (
     validate_file,
     validate_frame,
 )
-from webinar_validate.cli import main
-from webinar_validate.report import DryRunReport
+from webinar_validate.cli.main import main
+from webinar_validate.report.model import DryRunReport
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"
 REGIONS = ["AMER", "AMER", "EMEA", "EMEA", "AMER", "AMER", "AMER", "APAC"]

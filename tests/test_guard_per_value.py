@@ -1,9 +1,9 @@
 """A CI guard for issue 5 that is not a timing: per-cell parsers run once per distinct value.
 
 Validating 20,000 rows that hold only a handful of distinct time zones, e-mail cells and join
-URLs must call each per-value parser of ``webinar_validate._values`` at most once per distinct
-value it could be given. A call per row (or per failing cell) would make the count grow with the
-rows: 20,000 rows make that unmistakable, while the test stays fast.
+URLs must call each per-value parser of ``webinar_validate.contract.values`` at most once per
+distinct value it could be given. A call per row (or per failing cell) would make the count
+grow with the rows: 20,000 rows make that unmistakable, while the test stays fast.
 
 The parsers are wrapped with ``unittest.mock`` where the validation code looks them up (the
 module attribute), so a cache in front of them does not hide a per-row call.
@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webinar_validate import _values, validate_frame
+from webinar_validate import validate_frame
+from webinar_validate.contract import values as _values
 
 ROWS = 20_000
 ZONES = ("America/New_York", "Europe/Berlin", "asia/tokyo", "US/Eastern", "UTC", "EST", "Eastern")

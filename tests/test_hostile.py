@@ -28,9 +28,9 @@ import make_hostile as hostile  # pytest puts a test file's folder (tests/) on s
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
 from webinar_validate.errors import UnreadableFile
-from webinar_validate.reading import read_table
+from webinar_validate.reading.dispatch import read_table
 
 HOSTILE = Path(__file__).resolve().parent / "cases" / "hostile"
 MIB = 1 << 20

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from make_samples import xlsx_bytes  # pytest puts a test file's folder (tests/) on sys.path
 
 from webinar_validate import validate_file, validate_frame
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CG = "3f0c9a4e-1b2c-4d5e-8f90-123456789abc"
@@ -390,7 +390,8 @@ def test_trimming_removes_only_what_the_rule_looks_past() -> None:
     ``TRIMMED``) is one the rule skips; ``TRIMMED`` is exactly Python's white space."""
     import pyarrow as pa
 
-    from webinar_validate import _bytescan, _values
+    from webinar_validate.contract import scans as _bytescan
+    from webinar_validate.contract import values as _values
 
     every = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
     python_ws = {ch for ch in every if ch.isspace()}
@@ -411,7 +412,7 @@ def test_trimming_removes_only_what_the_rule_looks_past() -> None:
 def test_a_cell_is_judged_as_sent(text: str) -> None:
     """Whenever the trimmed text that would be sent starts like a formula, so does the cell as
     given: one answer, whichever of the two is judged (the cell may also start with a tab)."""
-    from webinar_validate import _values
+    from webinar_validate.contract import values as _values
 
     if _values.formula_start(_values.trim(text)) is not None:
         assert _values.formula_start(text) is not None
@@ -435,8 +436,8 @@ def test_the_byte_scan_is_the_rule(values: list[str | None], chunks: int) -> Non
     too; so does the path for Series that are not Arrow-backed."""
     import pyarrow as pa
 
-    from webinar_validate import _values
-    from webinar_validate._checks import starts_like_formula
+    from webinar_validate.contract import values as _values
+    from webinar_validate.contract.checks import starts_like_formula
 
     want = [v is not None and _values.formula_start(v) is not None for v in values]
     flat = pa.array(["pad", *values], pa.large_string()).slice(1)
@@ -455,8 +456,8 @@ def test_the_byte_scan_reads_no_byte_of_the_next_value() -> None:
     the scan looks at each value's own bytes only."""
     import pyarrow as pa
 
-    from webinar_validate import _values
-    from webinar_validate._checks import starts_like_formula
+    from webinar_validate.contract import values as _values
+    from webinar_validate.contract.checks import starts_like_formula
 
     values = [" ", "=1", "\u00a0", "@1", "\u3000", "-1", "", "+1", "\t", "x", " x", "\u200b"]
     values += ["\u3042", "=", " ", "\u00a0x", "=2"]

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate._lazy_rows import InvalidRows, ValidRows
-from webinar_validate.report import DryRunReport, InvalidRow, ValidRow
+from webinar_validate.report.model import DryRunReport, InvalidRow, ValidRow
+from webinar_validate.report.rows import InvalidRows, ValidRows
 
 SAMPLES = Path(__file__).parent.parent / "sample_assets"
 FILES = ["sessions.csv", "sessions.xlsx", "sessions_with_errors.csv", "sessions_with_errors.xlsx"]
@@ -141,8 +141,8 @@ def test_invalid_rows_are_counted_without_being_made() -> None:
 def test_text_output_streams_invalid_rows_without_keeping_them(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from webinar_validate import validation
-    from webinar_validate.cli import main
+    from webinar_validate.cli.main import main
+    from webinar_validate.engine import run as validation
 
     made: list[InvalidRows] = []
     original = validation.validate_file

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 
 from webinar_validate import UsageError, validate_file
-from webinar_validate._values import resolve_local, with_offset
-from webinar_validate.cli import build_parser
-from webinar_validate.cli_outputs import add_arguments, check_paths, run
-from webinar_validate.contract import SessionContract
-from webinar_validate.outputs import Fix, fix
-from webinar_validate.outputs.fix import fixed_text
+from webinar_validate.cli.execute import add_arguments, check_paths, run
+from webinar_validate.cli.main import build_parser
+from webinar_validate.cli.outputs import Fix, fix
+from webinar_validate.cli.outputs.fix import fixed_text
+from webinar_validate.contract.columns import SessionContract
+from webinar_validate.contract.values import resolve_local, with_offset
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"
 HEADER = list(SessionContract.DEFAULT.names)
@@ -404,7 +404,7 @@ def test_a_csv_copy_without_fixes_has_the_verdict_of_its_cells(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """No fix and the same format: the copy holds the judged cells, so it is not read again."""
-    from webinar_validate.cli import main
+    from webinar_validate.cli.main import main
 
     source = tmp_path / "in.csv"
     source.write_bytes((SAMPLES / "sessions.csv").read_bytes())

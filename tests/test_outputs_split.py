@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 
 from webinar_validate import UsageError, validate_file
-from webinar_validate.cli import build_parser
-from webinar_validate.cli_outputs import add_arguments, check_paths, run
-from webinar_validate.contract import SessionContract
-from webinar_validate.outputs import write_invalid, write_valid
+from webinar_validate.cli.execute import add_arguments, check_paths, run
+from webinar_validate.cli.main import build_parser
+from webinar_validate.cli.outputs import write_invalid, write_valid
+from webinar_validate.contract.columns import SessionContract
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"
 

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate._values import accepted_zones
-from webinar_validate.cli_outputs import template_main
-from webinar_validate.contract import PROVIDERS, STATUSES, ColumnSpec, SessionContract
-from webinar_validate.outputs import write_template
-from webinar_validate.outputs.template import EXAMPLE
+from webinar_validate.cli.execute import template_main
+from webinar_validate.cli.outputs import write_template
+from webinar_validate.cli.outputs.template import EXAMPLE
+from webinar_validate.contract.columns import PROVIDERS, STATUSES, ColumnSpec, SessionContract
+from webinar_validate.contract.values import accepted_zones
 
 NAMES = list(SessionContract.DEFAULT.names)
 
@@ -143,7 +143,7 @@ def test_template_main_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_the_subcommand_answers_without_pandas(tmp_path: Path) -> None:
     probe = (
-        "import sys; from webinar_validate.cli_outputs import template_main; "
+        "import sys; from webinar_validate.cli.execute import template_main; "
         "status = template_main(sys.argv[1:]); "
         "print(status, sorted(m for m in ('pandas', 'pandera', 'pyarrow') if m in sys.modules))"
     )

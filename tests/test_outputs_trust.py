@@ -22,13 +22,13 @@ import openpyxl
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate.cli import build_parser, main
-from webinar_validate.cli_outputs import check_paths
-from webinar_validate.contract import SessionContract
-from webinar_validate.outputs import annotate, fix, write_invalid, write_valid
-from webinar_validate.outputs._common import write_csv
-from webinar_validate.outputs.fix import fixed_text
-from webinar_validate.report import (
+from webinar_validate.cli.execute import check_paths
+from webinar_validate.cli.main import build_parser, main
+from webinar_validate.cli.outputs import annotate, fix, write_invalid, write_valid
+from webinar_validate.cli.outputs._common import write_csv
+from webinar_validate.cli.outputs.fix import fixed_text
+from webinar_validate.contract.columns import SessionContract
+from webinar_validate.report.model import (
     BackgroundJob,
     BulkImport,
     Data,
@@ -493,7 +493,7 @@ def test_fix_writes_the_input_dialect_back(
 
 _CHILD = """
 import signal, sys, time
-from webinar_validate.outputs._common import atomic_output
+from webinar_validate.cli.outputs._common import atomic_output
 
 # The default action (SIGINT's in a process started in the background; and whatever the test
 # run's own handlers were): the process ends at once, no clean-up runs unless it is caught.

@@ -145,7 +145,7 @@ def test_our_own_config_runs_the_hook_on_the_good_samples_only() -> None:
         "sample_assets/sessions.xlsx",
         "sample_assets/template.csv",
     ]
-    from webinar_validate.cli import main
+    from webinar_validate.cli.main import main
 
     assert main([str(ROOT / name) for name in checked]) == 0
 

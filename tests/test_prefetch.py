@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from webinar_validate import SessionContract, validate_frame
-from webinar_validate import _context as context_module
-from webinar_validate._context import Context
 from webinar_validate.codes import Code
-from webinar_validate.contract import Rule
+from webinar_validate.contract import cache as context_module
+from webinar_validate.contract.cache import Context
+from webinar_validate.contract.columns import Rule
 
 SAMPLES = Path(__file__).parent.parent / "sample_assets"
 
@@ -79,7 +79,7 @@ def test_many_unknown_columns_are_judged_together_as_they_would_be_one_by_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A file of hundreds of unknown columns runs their rules in one pass; same report."""
-    from webinar_validate import validation
+    from webinar_validate.engine import run as validation
 
     frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False).head(4)
     extra = {f"note {i}": ["plain"] * len(frame) for i in range(300)}
@@ -101,7 +101,7 @@ def test_many_unknown_columns_are_judged_together_as_they_would_be_one_by_one(
 def test_a_wide_file_still_trims_the_columns_that_need_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """With hundreds of columns the trim test runs once over every cell; the values sent are
     trimmed as they are with a few columns."""
-    from webinar_validate import validation
+    from webinar_validate.engine import run as validation
 
     frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False).head(3)
     frame["title"] = ["\u00a0Intro\u3000", "Plain", " Spaced "]

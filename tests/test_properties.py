@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from webinar_validate import validate_file
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".csv", ".xlsx"))

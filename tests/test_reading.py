@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webinar_validate import _csv, _csv_arrow, reading
 from webinar_validate.errors import (
     EmptyFile,
     FileNotFound,
@@ -33,7 +32,10 @@ from webinar_validate.errors import (
     UsageError,
     WebinarValidateError,
 )
-from webinar_validate.reading import read_table
+from webinar_validate.reading import csv as _csv
+from webinar_validate.reading import csv_arrow as _csv_arrow
+from webinar_validate.reading import dispatch as reading
+from webinar_validate.reading.dispatch import read_table
 from webinar_validate.table import Table
 
 # --------------------------------------------------------------------------- helpers

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

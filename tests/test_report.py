@@ -9,7 +9,7 @@ import pytest
 
 from webinar_validate.codes import Code
 from webinar_validate.errors import HeaderError, Problem
-from webinar_validate.report import DryRunReport, JobStatus, WireResponse, failed_report
+from webinar_validate.report.model import DryRunReport, JobStatus, WireResponse, failed_report
 
 # The example response of POST .../session/webinar/bulk, as the API page documents it.
 SEED_EXAMPLE = """
@@ -95,7 +95,7 @@ def test_a_real_report_round_trips_through_full_validation() -> None:
 
 
 def test_trusted_refuses_missing_fields() -> None:
-    from webinar_validate.report import ValidRow
+    from webinar_validate.report.model import ValidRow
 
     with pytest.raises(TypeError):
         ValidRow.trusted(rowNumber=2)

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webinar_validate import _rowjson
-from webinar_validate._rowjson import row_objects_json
+from webinar_validate.report import writer as _rowjson
+from webinar_validate.report.writer import row_objects_json
 
 CONTROLS = "".join(chr(c) for c in range(32))
 TRICKY = ['say "hi"', "back\\slash", '\\"', CONTROLS, "a\x7fb", "line\u2028sep", "🎉 émoji", ""]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from webinar_validate import SessionContract, UsageError, validate_file
-from webinar_validate.cli import main
-from webinar_validate.contract import Kind
-from webinar_validate.schema_file import load_contract
+from webinar_validate.cli.main import main
+from webinar_validate.contract.columns import Kind
+from webinar_validate.contract.file import load_contract
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"
 

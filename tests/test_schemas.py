@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from webinar_validate.schemas import SCHEMAS, render
+from webinar_validate.cli.schemas import SCHEMAS, render
 
 FOLDER = Path(__file__).resolve().parents[1] / "schemas"
 
@@ -16,7 +16,7 @@ FOLDER = Path(__file__).resolve().parents[1] / "schemas"
 def test_committed_schema_matches_the_code(name: str) -> None:
     committed = (FOLDER / name).read_text(encoding="utf-8")
     assert committed == render(name), (
-        f"schemas/{name} is out of date: run `python -m webinar_validate.schemas schemas`"
+        f"schemas/{name} is out of date: run `python -m webinar_validate.cli.schemas schemas`"
     )
 
 

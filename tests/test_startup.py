@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_assets"
 
 _PROBE = """
 import contextlib, io, json, sys
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
 out, err = io.StringIO(), io.StringIO()
 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
     status = main(json.loads(sys.argv[1]))

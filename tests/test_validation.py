@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from webinar_validate import SessionContract, validate_frame
-from webinar_validate.validation import match_header
+from webinar_validate.engine.run import match_header
 
 GROUP = "3f0c9a4e-1b2c-4d5e-8f90-123456789abc"
 GOOD: dict[str, Any] = {

@@ -19,9 +19,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from webinar_validate import _xlsx, _xlsx_scan
 from webinar_validate.errors import TooManyRows, UnreadableFile, WebinarValidateError
-from webinar_validate.reading import read_table
+from webinar_validate.reading import xlsx as _xlsx
+from webinar_validate.reading import xlsx_scan as _xlsx_scan
+from webinar_validate.reading.dispatch import read_table
 from webinar_validate.table import Table
 from webinar_validate.table import column_letters as letters
 

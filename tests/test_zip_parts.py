@@ -40,8 +40,8 @@ from make_hostile import (
 )
 
 from webinar_validate import validate_file
-from webinar_validate._zip_parts import calamine_zip, resolve
-from webinar_validate.cli import main
+from webinar_validate.cli.main import main
+from webinar_validate.reading.zip_parts import calamine_zip, resolve
 
 GOOD = sessions_sheet([s(1), s(2)])
 """Two valid rows: the sheet the workbook's links name."""
@@ -505,7 +505,7 @@ def test_laughs_behind_a_processing_instruction_are_refused_in_little_memory(
 
 def test_a_workbook_file_over_1_gib_is_refused_before_it_is_read(tmp_path: Path) -> None:
     """README "Limits": a workbook is read into memory once, so its file size is capped first."""
-    from webinar_validate.reading import MAX_WORKBOOK_BYTES
+    from webinar_validate.reading.dispatch import MAX_WORKBOOK_BYTES
 
     path = tmp_path / "huge.xlsx"
     with path.open("wb") as stream:  # sparse: 1 GiB + 1 byte on disk costs nothing

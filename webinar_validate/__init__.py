@@ -15,7 +15,8 @@ from webinar_validate._version import __version__
 
 if TYPE_CHECKING:
     from webinar_validate.codes import Code
-    from webinar_validate.contract import ColumnSpec, Kind, Rule, SessionContract
+    from webinar_validate.contract.columns import ColumnSpec, Kind, Rule, SessionContract
+    from webinar_validate.engine.run import validate_file, validate_frame
     from webinar_validate.errors import (
         EmptyFile,
         FileNotFound,
@@ -26,21 +27,20 @@ if TYPE_CHECKING:
         UsageError,
         WebinarValidateError,
     )
-    from webinar_validate.report import (
+    from webinar_validate.report.model import (
         CellError,
         DryRunReport,
         InvalidRow,
         ValidRow,
         WireResponse,
     )
-    from webinar_validate.validation import validate_file, validate_frame
 
 _WHERE = {
     "Code": "codes",
-    "ColumnSpec": "contract",
-    "Kind": "contract",
-    "Rule": "contract",
-    "SessionContract": "contract",
+    "ColumnSpec": "contract.columns",
+    "Kind": "contract.columns",
+    "Rule": "contract.columns",
+    "SessionContract": "contract.columns",
     "EmptyFile": "errors",
     "FileNotFound": "errors",
     "HeaderError": "errors",
@@ -49,13 +49,13 @@ _WHERE = {
     "UnsupportedFormat": "errors",
     "UsageError": "errors",
     "WebinarValidateError": "errors",
-    "CellError": "report",
-    "DryRunReport": "report",
-    "InvalidRow": "report",
-    "ValidRow": "report",
-    "WireResponse": "report",
-    "validate_file": "validation",
-    "validate_frame": "validation",
+    "CellError": "report.model",
+    "DryRunReport": "report.model",
+    "InvalidRow": "report.model",
+    "ValidRow": "report.model",
+    "WireResponse": "report.model",
+    "validate_file": "engine.run",
+    "validate_frame": "engine.run",
 }
 
 __all__ = [

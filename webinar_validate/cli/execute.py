@@ -1,0 +1,365 @@
+"""The command line of the outputs: ``--annotate``, ``--fix``, ``--valid-out``, ``--invalid-out``
+and the ``template`` subcommand. cli.py wires them in; this module only parses and reports.
+
+The output flags take exactly one input FILE (several inputs would need invented names). No
+output path may be an input file named on the command line (excluded or not), a folder, or
+another output's path. Outputs are built from the report and the Table it judged, never from a
+second read of the input. An output that cannot be written (openpyxl cannot load the workbook, a
+full disk) is one line on stderr and exit status 2, after the report. Nothing here imports
+openpyxl or pandas until an output is asked for, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import stat
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from webinar_validate.contract.columns import SessionContract
+    from webinar_validate.report.model import DryRunReport
+
+PROG = "webinar-validate"
+OUTPUT_FLAGS = {
+    "annotate": "--annotate",
+    "fix": "--fix",
+    "valid_out": "--valid-out",
+    "invalid_out": "--invalid-out",
+}
+_SUFFIXES = {"annotate": (".xlsx",)}
+_TABLE_SUFFIXES = (".csv", ".xlsx")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _line(text: str) -> str:
+    """``text`` as one printable line: control characters escaped (``\\n``), never raw."""
+    return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def _say(text: str, stream: TextIO) -> None:
+    print(_line(text), file=stream)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the output flags to ``webinar-validate``'s parser (a second call changes nothing)."""
+    try:
+        group = parser.add_argument_group("files to act on (with one input FILE)")
+        group.add_argument(
+            "--annotate",
+            metavar="OUT.xlsx",
+            help="write a copy with every invalid cell red and commented, an errors column "
+            "and a Summary sheet",
+        )
+    except argparse.ArgumentError:  # already added (cli.py wires this module in)
+        return
+    group.add_argument(
+        "--fix",
+        metavar="OUT",
+        help="write a corrected copy (.csv or .xlsx) with only safe fixes, list each fix and "
+        "check the copy again",
+    )
+    group.add_argument(
+        "--valid-out", metavar="FILE", help="write the valid rows, ready to upload (.csv or .xlsx)"
+    )
+    group.add_argument(
+        "--invalid-out",
+        metavar="FILE",
+        help="write the invalid rows with rowNumber and errors (.csv or .xlsx)",
+    )
+
+
+def _chosen(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """(dest, flag, path) of each output flag given."""
+    return [
+        (dest, flag, path)
+        for dest, flag in OUTPUT_FLAGS.items()
+        if (path := getattr(args, dest, None))
+    ]
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # ValueError: a NUL in a path
+        pass
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, ValueError):
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_paths(
+    args: argparse.Namespace,
+    files: Sequence[str] | None = None,
+    *,
+    judged: Sequence[str] | None = None,
+) -> str | None:
+    """Why the output paths cannot be used as given, or None.
+
+    ``files`` are the input files named on the command line, excluded or not (default
+    ``args.files``; pass the expanded list when the CLI expands folders or patterns): no output,
+    ``--output`` included, may be any of them, nor any of ``args.files`` or the ``--schema``
+    file. ``judged`` are the files that will be judged (default ``files``): the output flags
+    need exactly one.
+    """
+    chosen = _chosen(args)
+    named = list(getattr(args, "files", None) or [])
+    inputs = [*(files or ()), *(f for f in named if files is None or f not in files)]
+    if getattr(args, "schema", None):
+        inputs.append(args.schema)  # read too: never overwritten
+    outputs = [(flag, path) for _, flag, path in chosen]
+    if getattr(args, "output", None):
+        outputs.append(("--output", args.output))
+    for flag, path in outputs:
+        problem = _path_problem(flag, path, inputs)
+        if problem:
+            return problem
+    if not chosen:
+        return None
+    counted = list(judged if judged is not None else files if files is not None else named)
+    flags = ", ".join(flag for _, flag, _ in chosen)
+    if len(counted) != 1:
+        return f"with {flags}, give exactly one input FILE (not {len(counted)}); run once per file."
+    for dest, flag, path in chosen:
+        allowed = _SUFFIXES.get(dest, _TABLE_SUFFIXES)
+        if os.path.splitext(path)[1].lower() not in allowed:
+            return f"{flag} {path} must end in {' or '.join(allowed)}."
+        if os.path.isdir(path):
+            return f"{flag} {path} is a folder; give a file name."
+    for i, (flag, path) in enumerate(outputs):
+        for other_flag, other in outputs[i + 1 :]:
+            if _same_file(path, other):
+                return f"{flag} and {other_flag} both name {path}; give each output its own path."
+    return None
+
+
+def _path_problem(flag: str, output: str, inputs: Sequence[str]) -> str | None:
+    """Why an output cannot be written as given, or None. Asked before any file is read."""
+    example = ", such as report.json" if flag == "--output" else ""
+    if not output:
+        return f"{flag} needs a file name{example}."
+    for source in inputs:  # every input named, excluded or not, and the schema file
+        if _same_file(output, source):
+            return (
+                f"{flag} {output} is the input file {source}; choose another path "
+                "(an input is never overwritten)."
+            )
+    try:
+        mode: int | None = os.stat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    except (OSError, ValueError) as exc:
+        return f"{flag} {output} cannot be used: {getattr(exc, 'strerror', None) or exc}."
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"{flag} {output} is a folder; give a file name{example}."
+    if mode is not None and not stat.S_ISREG(mode):
+        return (
+            f"{flag} {output} is not a regular file (it is a pipe or a device); "
+            f"give a file name{example}."
+        )
+    folder = os.path.dirname(os.path.realpath(output))
+    if not os.path.isdir(folder):
+        return f"{flag} {output}: the folder {folder} does not exist."
+    return None
+
+
+def run(
+    args: argparse.Namespace,
+    reports: Sequence[DryRunReport],
+    out: TextIO,
+    err: TextIO,
+    *,
+    contract: SessionContract | None = None,
+) -> int:
+    """Write the outputs asked for; return 2 when one could not be written, else 0.
+
+    Fix lines and summaries go to ``out`` with ``--format text`` and to ``err`` otherwise, so a
+    JSON report on stdout stays parseable.
+    """
+    chosen = _chosen(args)
+    if not chosen:
+        return 0
+    flags = ", ".join(flag for _, flag, _ in chosen)
+    if len(reports) != 1:
+        _say(f"{PROG}: with {flags}, give exactly one input FILE; nothing written.", err)
+        return 2
+    report = reports[0]
+    if not report.judged:
+        _say(f"{PROG}: {report.preflight.source} could not be judged; {flags} not written.", err)
+        return 2
+    channel = out if getattr(args, "format", "text") == "text" else err
+    from webinar_validate.errors import WebinarValidateError
+
+    status = 0
+    for dest, flag, path in chosen:
+        # openpyxl's own failures are caught where it loads and saves (one line naming the file
+        # and the cause); anything else raised here is a bug of ours and is not hidden.
+        try:
+            _ACTIONS[dest](args, report, path, channel, err, contract)
+        except WebinarValidateError as exc:
+            _say(f"{PROG}: {flag}: {exc.message}", err)
+            status = 2
+        except OSError as exc:
+            _say(f"{PROG}: cannot write {path}: {exc.strerror or exc}", err)
+            status = 2
+    return status
+
+
+def _annotate(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.cli.outputs import annotate
+
+    notes = annotate(report, report.preflight.source, path)
+    cells = {e.cell for row in report.invalid_rows for e in row.errors}
+    _say(
+        f"{PROG}: wrote {path}: {len(cells)} invalid cells in {len(report.invalid_rows)} rows "
+        "marked red, with comments and a Summary sheet",
+        out,
+    )
+    for note in notes:
+        _say(f"{PROG}: note: {note}", err)
+
+
+def _fix(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.cli.outputs import fix
+    from webinar_validate.engine.run import validate_file
+
+    notes: list[str] = []
+    fixes = fix(report, report.preflight.source, path, contract=contract, notes=notes)
+    for item in fixes:
+        _say(str(item), out)
+    counted = f"{len(fixes)} fix" + ("" if len(fixes) == 1 else "es")
+    table = report.judged_table
+    same_cells = not fixes and table is not None and table.dialect is not None
+    if same_cells and path.lower().endswith(".csv"):
+        # A CSV copy of a CSV with no fix holds the judged cells in the input's own dialect:
+        # its verdict is the report's (checking it again cost a wide file seconds).
+        _say(f"{PROG}: wrote {path} with {counted}; the same cells, so the same verdict:", out)
+        again = report
+    else:
+        _say(f"{PROG}: wrote {path} with {counted}; checking it again:", out)
+        sheet = report.preflight.sheet if path.lower().endswith(".xlsx") else None
+        again = validate_file(
+            path,
+            sheet=sheet,
+            max_rows=getattr(args, "max_rows", None),
+            strict=bool(getattr(args, "strict", False)),
+            contract=contract,
+        )
+    for note in notes:
+        _say(f"{PROG}: note: {note}", err)
+    pre = again.preflight
+    name = path if again is report else pre.source
+    if not again.judged:
+        _say(f"{pre.source}: {' '.join(p.message for p in again.errors)}", err)
+        return
+    _say(
+        f"{name}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
+        f"({pre.rowsRead} rows read)",
+        out,
+    )
+    left = Counter(str(e.code) for row in again.invalid_rows for e in row.errors)
+    if left:
+        listed = ", ".join(f"{code} x{n}" for code, n in left.most_common())
+        _say(f"{name}: left to fix by hand: {listed}", out)
+
+
+def _valid_out(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.cli.outputs import write_valid
+
+    notes: list[str] = []
+    count = write_valid(report, path, contract=contract, notes=notes)
+    _say(f"{PROG}: wrote {path}: {count} valid rows, ready to upload", out)
+    for note in notes:
+        _say(f"{PROG}: note: {note}", err)
+
+
+def _invalid_out(
+    args: argparse.Namespace,
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+) -> None:
+    from webinar_validate.cli.outputs import write_invalid
+
+    notes: list[str] = []
+    count = write_invalid(report, path, contract=contract, notes=notes)
+    _say(f"{PROG}: wrote {path}: {count} invalid rows with their errors", out)
+    for note in notes:
+        _say(f"{PROG}: note: {note}", err)
+
+
+_ACTIONS = {
+    "annotate": _annotate,
+    "fix": _fix,
+    "valid_out": _valid_out,
+    "invalid_out": _invalid_out,
+}
+
+
+def template_main(
+    argv: Sequence[str] | None = None, *, contract: SessionContract | None = None
+) -> int:
+    """``webinar-validate template OUT.xlsx|OUT.csv [--force]``; ``argv`` follows ``template``."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} template",
+        description="Write an import template: the contract's header and one valid example "
+        "row; an .xlsx also gets drop-down lists, input messages and a frozen header.",
+    )
+    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv", help="the file to write")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    try:
+        args = parser.parse_args(sys.argv[2:] if argv is None else argv)
+    except SystemExit as exc:  # --help and usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    target: str = args.out
+    if os.path.splitext(target)[1].lower() not in _TABLE_SUFFIXES:
+        print(f"{PROG} template: {target} must end in .xlsx or .csv.", file=sys.stderr)
+        return 2
+    if os.path.isdir(target):
+        print(f"{PROG} template: {target} is a folder; give a file name.", file=sys.stderr)
+        return 2
+    if os.path.lexists(target) and not args.force:
+        print(
+            f"{PROG} template: {target} already exists; pass --force to overwrite it.",
+            file=sys.stderr,
+        )
+        return 2
+    from webinar_validate.cli.outputs.template import write_template
+
+    try:
+        write_template(target, contract=contract)
+    except OSError as exc:
+        print(f"{PROG} template: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"{PROG}: wrote {target}: the header and one example row; check it with {PROG} {target}")
+    return 0

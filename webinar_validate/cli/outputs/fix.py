@@ -1,0 +1,331 @@
+"""``--fix``: a corrected copy that applies only safe, unambiguous fixes, each one listed.
+
+The fixes, on the cells of columns the contract knows (never on unknown columns):
+
+- white space around a value is trimmed (unless that would make the text start like a formula);
+- webinarProvider, status (any column with choices), timeZone, booleans (``yes``/``no``),
+  language codes (``en_us`` -> ``en-US``) and UUIDs (lower case) get their canonical spelling;
+- a whole number written ``10.0`` (or ``+10``, ``010``) becomes ``10``;
+- a date-time without an offset (text, or a date Excel typed) gets the offset of the row's valid
+  IANA timeZone at that moment, daylight saving included. A local time in the spring-forward gap
+  (it does not exist) or the fall-back overlap (it has two readings) is NOT fixed: it stays a
+  ``missing_utc_offset`` error whose message names the readings.
+
+Nothing else changes. A cell with control characters, a formula, a value that does not read
+back as the validator read it, or a cell flagged formula_injection is left alone, and no fix
+makes a cell start like a formula (so a leading tab, CR or apostrophe that keeps a cell from
+being run is never removed). The copy is built from the Table the report judged, never from a
+second read of the file. The output is CSV or XLSX by its extension: a CSV copy of a CSV is
+written in the input's encoding, BOM, delimiter and line endings; an XLSX copy of an XLSX keeps
+the rest of the workbook, formulas with their saved values.
+
+The patterns (UUID, whole number, language, control characters, ISO date-time) are the checks'
+own (``_checks``, ``_context``), imported when fixes are planned: a report exists by then, so
+pandas is already loaded. Trimming and the formula test are the checks' own too
+(``_values.trim``, ``_values.formula_start``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from webinar_validate.cli.outputs._common import (
+    Value,
+    atomic_output,
+    book_from_table,
+    judged_table,
+    output_format,
+    parse_cell,
+    quoted_note,
+    refuse_input,
+    runs_as_formula,
+    set_text,
+    sheet_title,
+    write_csv,
+)
+from webinar_validate.cli.outputs._workbook import open_copy
+from webinar_validate.codes import Code
+from webinar_validate.contract import values as _values
+from webinar_validate.contract.columns import Col, ColumnSpec, Kind, SessionContract
+from webinar_validate.errors import UsageError
+from webinar_validate.table import Table, cell_ref
+
+if TYPE_CHECKING:
+    from webinar_validate.report.model import DryRunReport
+
+_OFFSET = re.compile(r"[+-][0-9]{2}:[0-9]{2}")
+_BOOLEANS = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
+_MAX_DIGITS = 15
+
+
+class _Patterns(NamedTuple):
+    uuid: re.Pattern[str]
+    whole: re.Pattern[str]
+    language: re.Pattern[str]
+    control: re.Pattern[str]
+    instant: re.Pattern[str]
+    with_offset: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    """The checks' own patterns, so that a fix accepts exactly what the checks accept."""
+    from webinar_validate.contract import cache as _context
+    from webinar_validate.contract import checks as _checks
+
+    return _Patterns(
+        re.compile(_checks.UUID),
+        re.compile(_checks.WHOLE_NUMBER),
+        re.compile(_checks.LANGUAGE),
+        re.compile(_checks.CONTROL),
+        re.compile(_context.ISO_SHAPE),
+        re.compile(_context.ISO_WITH_OFFSET),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One corrected cell: where (named as in the input's report), which column, before, after."""
+
+    cell: str
+    column: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.cell} {_shown(self.before)} -> {_shown(self.after)}"
+
+
+def _shown(text: str) -> str:
+    """Text as printed in a fix line: quoted when white space or emptiness would hide it."""
+    if not text or text != text.strip() or any(not ch.isprintable() for ch in text):
+        return repr(text)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    fix: Fix
+    index: int
+    column: int
+    kind: Kind
+
+
+def fixed_text(spec: ColumnSpec, raw: str, zone: str | None) -> str:
+    """The safe fix of one cell of a known column (``raw`` itself when there is none).
+
+    ``zone`` is the row's canonical time zone when its timeZone cell is valid, else None.
+    """
+    after = _fixed(spec, raw, zone)
+    if after != raw and runs_as_formula(after):
+        # The fix would make (or keep) a cell that a spreadsheet runs: removing a leading tab,
+        # CR or white space that kept it from running, say. Not a safe change.
+        return raw
+    return after
+
+
+def _fixed(spec: ColumnSpec, raw: str, zone: str | None) -> str:
+    patterns = _patterns()
+    if patterns.control.search(raw):
+        return raw
+    if not spec.judged_as_number_or_date and runs_as_formula(raw):
+        return raw  # flagged formula_injection: the user decides what the cell should say
+    text = _values.trim(raw)  # what is checked and sent
+    kind = spec.kind
+    if spec.choices:
+        return {c.lower(): c for c in spec.choices}.get(text.lower(), text)
+    if kind is Kind.UUID and patterns.uuid.fullmatch(text):
+        return text.lower()
+    if kind is Kind.TIME_ZONE:
+        return _values.canonical_zone(text) or text
+    if kind is Kind.BOOLEAN:
+        return _BOOLEANS.get(text.lower(), text)
+    if kind is Kind.LANGUAGE and patterns.language.fullmatch(text):
+        language, _, region = text.replace("_", "-").partition("-")
+        return f"{language.lower()}-{region.upper()}" if region else language.lower()
+    if kind is Kind.INTEGER and patterns.whole.fullmatch(text):
+        whole = text.split(".", 1)[0]
+        return str(int(whole)) if len(whole.lstrip("+-")) <= _MAX_DIGITS else text
+    if (
+        kind is Kind.INSTANT
+        and zone is not None
+        and patterns.instant.fullmatch(text)
+        and not patterns.with_offset.fullmatch(text)
+    ):
+        resolved, _ = _values.resolve_local(text, zone)
+        suffix = resolved[19:] if resolved else ""
+        # The user's own digits, plus the offset; a gap or overlap time has none and stays.
+        return text + suffix if _OFFSET.fullmatch(suffix) else text
+    return text
+
+
+def plan(report: DryRunReport, table: Table, contract: SessionContract) -> list[_Planned]:
+    """Every safe fix of the table's cells, in row and column order.
+
+    A cell the report flagged formula_injection is never fixed.
+    """
+    from webinar_validate.engine.run import match_header
+
+    header = match_header(table.header, contract, strict=False)
+    failing: set[tuple[int, int]] = set()
+    flagged: set[tuple[int, int]] = set()
+    for invalid in report.invalid_rows:
+        for error in invalid.errors:
+            place = parse_cell(error.cell)[1:]
+            failing.add(place)
+            if str(error.code) == Code.FORMULA_INJECTION:
+                flagged.add(place)
+    zone_at = header.keys.index(Col.TIME_ZONE) if Col.TIME_ZONE in header.keys else None
+    specs = [
+        contract.column(key) if known else None
+        for key, known in zip(header.keys, header.known, strict=True)
+    ]
+    planned: list[_Planned] = []
+    for index, row in enumerate(table.rows):
+        number = table.row_numbers[index]
+        zone = None
+        if zone_at is not None and (number, zone_at) not in failing:
+            zone = _values.canonical_zone(_values.trim(row[zone_at]))
+        for column, spec in enumerate(specs):
+            if spec is None or (number, column) in flagged:
+                continue
+            before = row[column]
+            after = fixed_text(spec, before, zone)
+            if after != before:
+                ref = cell_ref(table.sheet, number, column)
+                planned.append(
+                    _Planned(Fix(ref, spec.name, before, after), index, column, spec.kind)
+                )
+    return planned
+
+
+def fix(
+    report: DryRunReport,
+    source_path: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    contract: SessionContract | None = None,
+    sheet: str | None = None,
+    notes: list[str] | None = None,
+) -> list[Fix]:
+    """Write ``out_path`` (.csv or .xlsx): the judged cells with the safe fixes applied.
+
+    The copy is built from the cells ``report`` judged (``report.judged_table``), never from the
+    file again; ``source_path`` names the input (never overwritten). ``sheet``, when given, must
+    be the sheet the report judged. Returns the fixes applied, in row and column order.
+    ``notes`` (when given) receives what the copy could not keep. Validate ``out_path`` again
+    to see what is left.
+    """
+    source = os.fspath(source_path)
+    table = judged_table(report, "--fix")
+    kind = output_format(out_path, "--fix", ("csv", "xlsx"))
+    refuse_input(out_path, "--fix", source, table.source)
+    if sheet is not None and sheet != table.sheet:
+        raise UsageError(f"the report judged {_where(table)}, not sheet {sheet}; fix that.")
+    contract = contract or report._contract or SessionContract.DEFAULT
+    planned = plan(report, table, contract)
+    notes = notes if notes is not None else []
+    if kind == "xlsx" and table.sheet is not None:
+        return _fix_workbook(table, planned, out_path, notes)
+    lost = sorted(set(table.extra_cells) - set(table.extras))
+    if lost:
+        shown = ", ".join(str(table.row_numbers[i]) for i in lost)
+        notes.append(f"the values beyond the header in rows {shown} are not in the copy")
+    if kind == "csv" and table.formulas_without_value:
+        shown = ", ".join(
+            cell_ref(table.sheet, table.row_numbers[i], c)
+            for i, c in sorted(table.formulas_without_value)
+        )
+        notes.append(f"formulas with no saved value ({shown}) are empty in the CSV copy")
+    overrides: dict[tuple[int, int], Value] = {(p.index, p.column): p.fix.after for p in planned}
+    if kind == "xlsx":
+        book, _ = book_from_table(table, sheet_title(Path(source).stem), table.extras, overrides)
+        with atomic_output(out_path) as temporary:
+            book.save(temporary)
+        return [p.fix for p in planned]
+    records = _records(table, table.extras, overrides)
+    header = table.header_row_number - 1
+    quoted = write_csv(out_path, records, dialect=table.dialect, header=header)
+    if quoted:
+        notes.append(quoted_note(quoted, out_path))
+    running = sum(
+        runs_as_formula(value)
+        for number, record in enumerate(records)
+        if number != header
+        for value in record
+        if isinstance(value, str)
+    )
+    if running:
+        cells = "cell" if running == 1 else "cells"
+        notes.append(
+            f"{running} {cells} of {os.fspath(out_path)} start like a formula (formula_injection)"
+            " and are left as they were: fix them by hand before opening the copy in a spreadsheet"
+        )
+    return [p.fix for p in planned]
+
+
+def _where(table: Table) -> str:
+    return f"sheet {table.sheet}" if table.sheet is not None else table.source
+
+
+def _records(
+    table: Table, extras: dict[int, list[str]], overrides: dict[tuple[int, int], Value]
+) -> list[list[Value]]:
+    """The table as CSV records, each at its own row number (gaps become empty records)."""
+    records: list[list[Value]] = [[] for _ in range(table.header_row_number - 1)]
+    records.append(list(table.header))
+    for index, row in enumerate(table.rows):
+        while len(records) < table.row_numbers[index] - 1:
+            records.append([])
+        cells = [*row, *extras.get(index, ())]
+        records.append([overrides.get((index, column), text) for column, text in enumerate(cells)])
+    return records
+
+
+def _fix_workbook(
+    table: Table,
+    planned: list[_Planned],
+    out_path: str | os.PathLike[str],
+    notes: list[str],
+) -> list[Fix]:
+    from openpyxl.cell.cell import MergedCell
+
+    copy = open_copy(table)
+    notes.extend(copy.notes)
+    assert table.sheet is not None
+    sheet = copy.book[table.sheet]
+    applied: list[Fix] = []
+    for item in planned:
+        cell = sheet.cell(table.row_numbers[item.index], item.column + 1)
+        if isinstance(cell, MergedCell) or not _same_cell(cell, item):
+            continue
+        after = item.fix.after
+        if after == "":
+            cell.value = None
+        elif item.kind is Kind.INTEGER:
+            cell.value = int(after)
+        else:
+            set_text(cell, after)
+        applied.append(item.fix)
+    copy.save(out_path)
+    return applied
+
+
+def _same_cell(cell: Any, item: _Planned) -> bool:
+    """Whether the workbook cell holds what the validator read (a formula is never replaced)."""
+    value = cell.value
+    if cell.data_type == "f":
+        return False
+    if isinstance(value, str):
+        return value == item.fix.before
+    if isinstance(value, bool):
+        return item.kind is Kind.BOOLEAN
+    if isinstance(value, date):  # a typed date or date-time
+        return item.kind is Kind.INSTANT
+    return False

@@ -1,0 +1,1 @@
+"""The session-row contract: columns, rules as pandera checks, the schema."""

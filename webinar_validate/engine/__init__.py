@@ -1,0 +1,1 @@
+"""One validation run: header, pandera over the contract's schema, failures, rows."""

@@ -1,0 +1,1 @@
+"""Reading CSV and XLSX files into a Table of text cells, with their guards."""
