@@ -25,22 +25,14 @@ from webinar_validate.contract import values as _values
 from webinar_validate.contract.cache import Context, arrow_values, trimmed_text
 from webinar_validate.contract.checks import column_local
 from webinar_validate.contract.columns import Col, SessionContract, normalize_header
-from webinar_validate.engine.failures import invalid_rows as invalid_rows_of
-from webinar_validate.engine.normalize import normalized_columns
+from webinar_validate.engine.assemble import assemble
 from webinar_validate.engine.verdict import Failures, first_failures
 from webinar_validate.errors import HeaderError, Problem, WebinarValidateError
 from webinar_validate.report.model import (
-    BackgroundJob,
-    BulkImport,
-    Data,
     DryRunReport,
-    Extensions,
-    Preflight,
     Warning_,
-    describe,
     failed_report,
 )
-from webinar_validate.report.rows import ValidRows
 from webinar_validate.table import Table, cell_ref, column_letters
 
 
@@ -158,17 +150,6 @@ def match_header(
     return _Header(keys, known, warnings)
 
 
-def _blank_warning(row_numbers: list[int]) -> Warning_:
-    shown = ", ".join(str(n) for n in row_numbers[:10])
-    if len(row_numbers) == 1:
-        message = f"Row {shown} is blank and was skipped."
-    elif len(row_numbers) <= 10:
-        message = f"Rows {shown} are blank and were skipped."
-    else:
-        message = f"Rows {shown} and {len(row_numbers) - 10} more are blank and were skipped."
-    return Warning_(code=Code.BLANK_ROW, message=message)
-
-
 def validate_table(
     table: Table, *, contract: SessionContract | None = None, strict: bool = False
 ) -> DryRunReport:
@@ -269,37 +250,7 @@ def _judge(
     anchor = (
         list(header.keys).index(Col.WEBINAR_PROVIDER) if Col.WEBINAR_PROVIDER in header.keys else 0
     )
-    invalid_rows, failing = invalid_rows_of(ctx, table, header.keys, anchor, failures)
-    kept = data.index.to_numpy()
-    valid = np.ones(len(kept), dtype=bool)  # by position in the frame
-    where = ctx.frame.index.get_indexer(pd.Index(failing))
-    valid[where[where >= 0]] = False
-    valid_rows = _valid_rows(ctx, header, table, kept, np.flatnonzero(valid))
-    blank_numbers = [int(table.row_numbers[i]) for i in np.flatnonzero(~filled).tolist()]
-    warnings = list(header.warnings)
-    if blank_numbers:
-        warnings.append(_blank_warning(blank_numbers))
-    counts = {"valid": len(valid_rows), "invalid": len(invalid_rows), "blank": len(blank_numbers)}
-    job = BackgroundJob(description=describe(table.source, table.sheet, **counts))
-    report = DryRunReport(
-        data=Data(
-            APIBulkWebinarImport=BulkImport.trusted(
-                dryRun=True, validRows=valid_rows, invalidRows=invalid_rows, backgroundJob=job
-            )
-        ),
-        extensions=Extensions(
-            preflight=Preflight(
-                source=table.source,
-                sheet=table.sheet,
-                rowsRead=len(table),
-                warnings=warnings,
-                **counts,
-            )
-        ),
-    )
-    report._contract = contract
-    report._table = table
-    return report
+    return assemble(ctx, table, header.keys, anchor, failures, filled, header.warnings)
 
 
 _MANY_COLUMNS = 64
@@ -334,16 +285,6 @@ def _run_schema(ctx: Context, contract: SessionContract) -> Failures:
     finally:
         view.pandera.add_schema(pandera.pandas.DataFrameSchema())
     return Failures.none(ctx)
-
-
-def _valid_rows(
-    ctx: Context, header: _Header, table: Table, kept: np.ndarray, positions: np.ndarray
-) -> ValidRows:
-    """The valid rows (their ``positions`` in the frame, whose index holds the table's row
-    indexes ``kept``), column-wise: normalised only when the report's rows are used."""
-    numbers = np.asarray(table.row_numbers, dtype=np.int64)[kept[positions]]
-    keys = list(header.keys)
-    return ValidRows(numbers, lambda: normalized_columns(ctx, keys, positions))
 
 
 def validate_frame(

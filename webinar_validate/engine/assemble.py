@@ -1,0 +1,97 @@
+"""The report of a run, assembled from pandera's verdict: valid rows, invalid rows, counts.
+
+This is the one seam between the engine and the report: everything the report holds is handed
+over here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from webinar_validate.codes import Code
+from webinar_validate.contract.cache import Context
+from webinar_validate.engine.failures import invalid_rows as invalid_rows_of
+from webinar_validate.engine.normalize import normalized_columns
+from webinar_validate.engine.verdict import Failures
+from webinar_validate.report.model import (
+    BackgroundJob,
+    BulkImport,
+    Data,
+    DryRunReport,
+    Extensions,
+    Preflight,
+    Warning_,
+    describe,
+)
+from webinar_validate.report.rows import ValidRows
+from webinar_validate.table import Table
+
+
+def assemble(
+    ctx: Context,
+    table: Table,
+    keys: Sequence[str],
+    anchor: int,
+    failures: Failures,
+    filled: np.ndarray,
+    header_warnings: Sequence[Warning_],
+) -> DryRunReport:
+    """The report of one run: ``failures`` (pandera's verdict) over the rows of ``ctx.frame``
+    (the table's rows where ``filled``); ``keys`` name the table's columns, ``anchor`` is the
+    column an error about a missing column is shown at."""
+    data = ctx.frame
+    invalid_rows, failing = invalid_rows_of(ctx, table, keys, anchor, failures)
+    kept = data.index.to_numpy()
+    valid = np.ones(len(kept), dtype=bool)  # by position in the frame
+    where = ctx.frame.index.get_indexer(pd.Index(failing))
+    valid[where[where >= 0]] = False
+    valid_rows = _valid_rows(ctx, keys, table, kept, np.flatnonzero(valid))
+    blank_numbers = [int(table.row_numbers[i]) for i in np.flatnonzero(~filled).tolist()]
+    warnings = list(header_warnings)
+    if blank_numbers:
+        warnings.append(_blank_warning(blank_numbers))
+    counts = {"valid": len(valid_rows), "invalid": len(invalid_rows), "blank": len(blank_numbers)}
+    job = BackgroundJob(description=describe(table.source, table.sheet, **counts))
+    report = DryRunReport(
+        data=Data(
+            APIBulkWebinarImport=BulkImport.trusted(
+                dryRun=True, validRows=valid_rows, invalidRows=invalid_rows, backgroundJob=job
+            )
+        ),
+        extensions=Extensions(
+            preflight=Preflight(
+                source=table.source,
+                sheet=table.sheet,
+                rowsRead=len(table),
+                warnings=warnings,
+                **counts,
+            )
+        ),
+    )
+    report._contract = ctx.contract
+    report._table = table
+    return report
+
+
+def _valid_rows(
+    ctx: Context, keys: Sequence[str], table: Table, kept: np.ndarray, positions: np.ndarray
+) -> ValidRows:
+    """The valid rows (their ``positions`` in the frame, whose index holds the table's row
+    indexes ``kept``), column-wise: normalised only when the report's rows are used."""
+    numbers = np.asarray(table.row_numbers, dtype=np.int64)[kept[positions]]
+    names = list(keys)
+    return ValidRows(numbers, lambda: normalized_columns(ctx, names, positions))
+
+
+def _blank_warning(row_numbers: list[int]) -> Warning_:
+    shown = ", ".join(str(n) for n in row_numbers[:10])
+    if len(row_numbers) == 1:
+        message = f"Row {shown} is blank and was skipped."
+    elif len(row_numbers) <= 10:
+        message = f"Rows {shown} are blank and were skipped."
+    else:
+        message = f"Rows {shown} and {len(row_numbers) - 10} more are blank and were skipped."
+    return Warning_(code=Code.BLANK_ROW, message=message)
