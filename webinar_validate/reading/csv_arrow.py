@@ -1,20 +1,19 @@
 """The fast CSV path: Arrow's multi-threaded parser reads a plain UTF-8 CSV column-wise.
 
 It takes the files pipelines send (UTF-8, a one-line header) and gives up, returning None, on
-anything else, so that the careful parser in ``_csv`` (which reads every file) decides: another
-encoding, a header with quotes, past the limits or wider than ARROW_COLUMNS, many ragged
-records, a cell over the size
-limit, a quote left open at the end, or a row limit on a file too big to read whole. Arrow and
-Python's ``csv`` module agree on quoting (doubled quotes, a quote inside an unquoted value kept
-as is, CR, LF and CRLF ending records, a blank line being a record of empty cells);
-``tests/test_csv_arrow.py`` checks that both paths give the same Table.
+anything else, so that the careful parser in ``csv_records`` (which reads every file) decides:
+another encoding, a header with quotes, past the limits or wider than ARROW_COLUMNS, many ragged
+records, a cell over the size limit, a quote left open at the end, or a row limit on a file too
+big to read whole. Arrow and Python's ``csv`` module agree on quoting (doubled quotes, a quote
+inside an unquoted value kept as is, CR, LF and CRLF ending records, a blank line being a record
+of empty cells); ``tests/test_csv_arrow.py`` checks that both paths give the same Table.
 
 A record narrower or wider than the header (a delimiter in a value that is not quoted) makes
 Arrow's threaded read stop; the file, if all of it is UTF-8, is then read again on one thread,
-which numbers those
-records, and each is parsed by the csv module, fitted to the header's width (its extra cells
-kept) and put back in its place, without copying the columns. More than MAX_RAGGED of them, or
-one of more than 16,384 cells, and the careful parser reads the file (and refuses that one).
+which numbers those records, and each is parsed by the csv module, fitted to the header's width
+(its extra cells kept) and put back in its place, without copying the columns. More than
+MAX_RAGGED of them, or one of more than 16,384 cells, and the careful parser reads the file (and
+refuses that one).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import pyarrow.csv as pa_csv
 
 from webinar_validate.errors import WebinarValidateError
 from webinar_validate.reading.csv_limits import MAX_COLUMNS, MAX_HEADER_CHARS
+from webinar_validate.reading.csv_records import fit_cells, parse_records
 from webinar_validate.table import CsvDialect, Table
 
 WHOLE_FILE_LIMIT = 64 << 20
@@ -57,11 +57,7 @@ def read_arrow(
     limit, a file with more data rows than the limit goes to the careful parser too, which
     counts blank rows exactly and stops at the limit.
     """
-    try:
-        size = os.fstat(stream.fileno()).st_size
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        return None  # not a file on disk
-    if max_rows and size > WHOLE_FILE_LIMIT:
+    if max_rows and os.fstat(stream.fileno()).st_size > WHOLE_FILE_LIMIT:
         return None
     found = _header(head, delimiter)
     if found is None:
@@ -216,8 +212,6 @@ class _Ragged:
         self, columns: list[Any], breaks: np.ndarray, delimiter: str
     ) -> tuple[list[Any], np.ndarray] | None:
         """The columns and line breaks with the kept records in place; None on any doubt."""
-        from webinar_validate.reading.csv import fit_cells
-
         at = [number - 2 for number, _, _ in self.rows]  # data-row indices, ascending
         total = len(breaks) + len(at)
         if at != sorted(set(at)) or not at or at[0] < 0 or at[-1] >= total:
@@ -311,8 +305,6 @@ def _unsure_end(
         return False
     if len(last) >= _TAIL - 1:
         return True
-    from webinar_validate.reading.csv import parse_records
-
     first = head.removeprefix(b"\xef\xbb\xbf")
     cut = min(i for i in (first.find(b"\n"), first.find(b"\r")) if i >= 0)
     try:

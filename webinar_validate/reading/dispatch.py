@@ -5,12 +5,12 @@ first bytes as well as the name: a zip is a workbook (XLSX/XLSM when it holds xl
 OLE container is a legacy ``.xls`` or an encrypted workbook, text is CSV. A name that contradicts
 the bytes is refused with a message saying what the file really is.
 
-This module dispatches; ``_csv`` reads text. A workbook is read whole, once: its bytes are what
-``_zip_parts`` resolves into parts (refusing ambiguity, with ``_xml_guard`` refusing DTDs and
-entities), what ``_xlsx`` (with ``_xlsx_scan``) reads, what calamine is given, and what the Table
-keeps for the outputs, so a file changed during the run is never read twice differently. Every
-failure is a WebinarValidateError whose message starts with the file name: a bad file never ends
-in a traceback.
+This module dispatches; ``csv`` reads text. A workbook is read whole, once: its bytes are what
+``zip_parts`` (with ``zip_names``) resolves into parts (refusing ambiguity, with ``xml`` refusing
+DTDs and entities), what ``xlsx`` (with ``xlsx_scan``) reads, what calamine is given, and what the
+Table keeps for the outputs, so a file changed during the run is never read twice differently.
+Every failure is a WebinarValidateError whose message starts with the file name: a bad file never
+ends in a traceback.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from webinar_validate.table import Table
 
 __all__ = ["MAX_PART_BYTES", "read_table"]
 
-# The workbook readers (_zip_parts, _xlsx: defusedxml, calamine) are imported when a workbook is
+# The workbook readers (zip_parts, xlsx: defusedxml, calamine) are imported when a workbook is
 # read, so that a CSV run and a pre-commit hook do not pay for them.
 _HEAD = 64 * 1024
 _EARLY_CHECK_BYTES = 16 * 1024 * 1024
@@ -126,7 +126,7 @@ def _refuse_early(source: str, stream: BinaryIO, resume: int) -> None:
     declared over 256 MiB, a bomb, encryption). Only an early answer: everything is checked
     again on the bytes that are then read, which are the ones parsed."""
     from webinar_validate.reading.xlsx import DAMAGED
-    from webinar_validate.reading.zip_parts import check_entries
+    from webinar_validate.reading.zip_names import check_entries
 
     try:
         with zipfile.ZipFile(stream) as zf:

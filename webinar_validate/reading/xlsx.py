@@ -2,11 +2,11 @@
 
 python-calamine reads a whole worksheet into memory and allocates the rectangle from A1 to the
 last used cell densely (cells at A1 and XFD1048576 abort the process). So before it loads a
-sheet, ``_xlsx_scan.prescan`` streams the sheet's XML once: it stops with TooManyRows past the
+sheet, ``xlsx_scan.prescan`` streams the sheet's XML once: it stops with TooManyRows past the
 limit (a huge sheet costs no more than its first rows), bounds the used range, and notes what
 calamine does not say: formula cells without a saved value, and error cells (``#N/A``), which
-calamine reads as empty. The zip-level guards run before this (``_zip_parts.resolve``), and
-calamine reads the very bytes pre-scanned: ``_zip_parts.calamine_zip`` holds no other sheet, and
+calamine reads as empty. The zip-level guards run before this (``zip_parts.resolve``), and
+calamine reads the very bytes pre-scanned: ``zip_parts.calamine_zip`` holds no other sheet, and
 calamine must read the sheet names as this package does. The Table is built column by column
 from calamine's rows, and keeps the file's bytes for the outputs that copy the workbook.
 """
@@ -27,10 +27,12 @@ from xml.parsers import expat
 import python_calamine
 
 from webinar_validate.errors import EmptyFile, UnreadableFile, UsageError
-from webinar_validate.reading.csv import too_many_rows
-from webinar_validate.reading.xlsx_scan import Scan, prescan, unescape_x
+from webinar_validate.reading.limits import too_many_rows
+from webinar_validate.reading.xlsx_cells import unescape_x
+from webinar_validate.reading.xlsx_scan import Scan, prescan
 from webinar_validate.reading.xml import XML_SUFFIXES, refuse_dtd, refusing_handlers
-from webinar_validate.reading.zip_parts import Parts, Sheet, ambiguous, calamine_zip
+from webinar_validate.reading.zip_names import ambiguous
+from webinar_validate.reading.zip_parts import Parts, Sheet, calamine_zip
 from webinar_validate.table import Table, cell_ref
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ _ROWS_AT_ONCE = 1 << 14
 
 
 def read_xlsx(source: str, parts: Parts, sheet: str | None, max_rows: int) -> Table:
-    """Read one worksheet of a workbook whose parts ``_zip_parts.resolve`` resolved."""
+    """Read one worksheet of a workbook whose parts ``zip_parts.resolve`` resolved."""
     zf = parts.zf
     try:
         chosen = _choose(source, parts.sheets, sheet)

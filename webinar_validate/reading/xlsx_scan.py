@@ -1,4 +1,4 @@
-"""One streaming pass over a worksheet's XML, before calamine loads it (see _xlsx.py).
+"""One streaming pass over a worksheet's XML, before calamine loads it (see ``xlsx``).
 
 calamine allocates the rectangle from A1 to the last cell densely, so the used range must be known
 before it loads a sheet; reading stops with TooManyRows past the row limit (a huge sheet costs no
@@ -13,40 +13,41 @@ on rows are rounded up to three significant digits (so a bound can exceed the tr
 1%); when they, or the count of rows against the limit, cross a limit, or a cell is placed by its
 row element rather than its own reference, the exact pass decides: it parses every row and cell.
 
-Either pass is a byte scan, not an XML parser: expat has refused a DTD in the sheet's prolog
-before (``_xml_guard.refuse_dtd``), and the scan refuses any other ``<!`` than a comment or CDATA
-wherever it meets one, so no declaration anywhere in the sheet goes unrefused.
+Either pass is a byte scan, not an XML parser, built from ``xlsx_cells``: expat has refused a
+DTD in the sheet's prolog before (``xml.refuse_dtd``), and the scan refuses any other ``<!`` than
+a comment or CDATA wherever it meets one, so no declaration anywhere in the sheet goes unrefused.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, Protocol
 
-from webinar_validate.errors import UnreadableFile
-from webinar_validate.reading.csv import too_many_rows
+from webinar_validate.reading.limits import too_many_rows
+from webinar_validate.reading.xlsx_cells import (
+    CELL_REF,
+    NS,
+    cell_at,
+    column_index,
+    enclosing_cell,
+    kind_value,
+    row_blocks,
+    row_cells,
+    sheet_rows,
+    xml_text,
+)
 from webinar_validate.table import column_letters
 
-_ROW_CAP = 16 * 1024 * 1024
 _CHUNK = 1 << 20
 _PATTERNS = 1000  # most regexes compiled for one sheet (0.3 ms each; about one a block)
 
-_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
-_TAG_END = b" \t\r\n/>"
-_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
-_ROW_NUMBER = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"'](\d+)")
-_CELL_REF = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Za-z]{1,3})(\d*)")
-_CELL_TYPE = re.compile(rb"(?<![\w:.-])t\s*=\s*[\"'](\w+)")
-_FORMULA = re.compile(rb"<" + _NS + rb"f[\s/>]")
+_FORMULA = re.compile(rb"<" + NS + rb"f[\s/>]")
 _ERROR_HINTS = (re.compile(b'"e"'), re.compile(b"'e'"))  # t="e": two are cheaper than one
-_VALUE = re.compile(rb"<" + _NS + rb"v(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
-_TEXT = re.compile(rb"<" + _NS + rb"t(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
-_PHONETIC = re.compile(rb"<" + _NS + rb"rPh\b.*?</" + _NS + rb"rPh>", re.S)
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_TEXT = re.compile(rb"<" + NS + rb"t(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
+_PHONETIC = re.compile(rb"<" + NS + rb"rPh\b.*?</" + NS + rb"rPh>", re.S)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _FLAGS: dict[tuple[bytes, int, int], re.Pattern[bytes]] = {}
 
@@ -66,7 +67,7 @@ class Scan:
 
 
 class Blanks(Protocol):
-    """Which shared strings are blank (``_xlsx.SharedBlanks``)."""
+    """Which shared strings are blank (``xlsx.SharedBlanks``)."""
 
     def is_blank(self, index: int) -> bool: ...
 
@@ -86,82 +87,11 @@ def prescan(
         return _exact(source, iter(partial(part.read, _CHUNK), b""), shared, limit)
 
 
-def _declarations_refused(source: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunks, refusing any ``<!`` that starts neither a comment nor CDATA: a DTD or an
-    entity declaration anywhere in the sheet (expat refused one in its prolog already; calamine
-    would skip one, a conforming parser would not). ``!`` is rare in a sheet: a byte search."""
-    last = b""
-    pending = False  # the previous chunk ended with "<!"
-    for chunk in chunks:
-        if pending and chunk[:1] not in (b"-", b"["):
-            raise _declaration(source)
-        pending = False
-        at = chunk.find(b"!")
-        while at >= 0:
-            if (chunk[at - 1 : at] if at else last) == b"<":
-                after = chunk[at + 1 : at + 2]
-                if not after:
-                    pending = True
-                elif after not in (b"-", b"["):
-                    raise _declaration(source)
-            at = chunk.find(b"!", at + 1)
-        last = chunk[-1:]
-        yield chunk
-
-
-def _declaration(source: str) -> UnreadableFile:
-    return UnreadableFile(
-        f"{source} has a DTD or an entity declaration in a worksheet, which is refused for "
-        "safety; save the workbook again from Excel."
-    )
-
-
-def _blocks(source: str, chunks: Iterator[bytes]) -> Iterator[tuple[bytes, bytes]]:
-    """(whole rows of the sheet data, tag prefix), streamed about a chunk at a time."""
-    chunks = _declarations_refused(source, chunks)
-    chunk = next(chunks, b"")
-    if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\0" in chunk[:4]:
-        raise UnreadableFile(
-            f"{source} has a worksheet saved as UTF-16 XML; save it again from Excel."
-        )
-    buf = b""
-    prefix = None
-    open_row = close_row = end_tag = b""
-    while True:
-        buf += chunk
-        if prefix is None:
-            found = _SHEET_DATA.search(buf)
-            if found is None:
-                if not chunk:
-                    return
-                buf = buf[-512:]  # a tag may straddle two chunks
-                chunk = next(chunks, b"")
-                continue
-            prefix = found.group(1) or b""
-            open_row, close_row = b"<" + prefix + b"row", b"</" + prefix + b"row>"
-            end_tag = b"</" + prefix + b"sheetData>"
-            buf = buf[found.start() :]
-        cut = buf.rfind(close_row)
-        if cut >= 0:
-            cut += len(close_row)
-            yield buf[:cut], prefix
-            buf = buf[cut:]
-        if not chunk or end_tag in buf:
-            return
-        start = buf.find(open_row)
-        buf = buf[start:] if start >= 0 else buf[-len(end_tag) :]
-        if len(buf) > _ROW_CAP:
-            raise UnreadableFile(
-                f"{source} has a worksheet row over 16 MiB of XML, so it cannot be checked."
-            )
-        chunk = next(chunks, b"")
-
-
 def _fast(source: str, chunks: Iterator[bytes], limit: int) -> Scan | None:
     """Formulas, errors and bounds on the used range, looking into few cells; None when the
     exact pass must decide (maybe too many rows for the limit, or a cell placed by its row)."""
     scan, rows, patterns = Scan(), 0, set()
-    for block, prefix in _blocks(source, chunks):
+    for block, prefix in row_blocks(source, chunks):
         if limit:  # rows with content bound the non-blank rows, the first being the header
             rows += block.count(b"</" + prefix + b"row>")
             if rows - 1 > limit:
@@ -169,8 +99,8 @@ def _fast(source: str, chunks: Iterator[bytes], limit: int) -> Scan | None:
         close = block.rfind(b"</" + prefix + b"c>")
         if close < 0:
             continue  # no cell with content
-        last = _enclosing(block, close, prefix, False)  # its bounds hold most other cells
-        if not _bound(scan, _cell_at(block, last, prefix)):
+        last = enclosing_cell(block, close, prefix, False)  # its bounds hold most other cells
+        if not _bound(scan, cell_at(block, last, prefix)):
             return None
         starts, at = {last}, 0
         while found := _flags(prefix, scan.last_row, scan.last_column).search(block, at):
@@ -182,18 +112,20 @@ def _fast(source: str, chunks: Iterator[bytes], limit: int) -> Scan | None:
             at = len(block) if at < 0 else at
             each = block.rfind(b"<" + prefix + b"row", 0, found.start())
             while (each := block.find(b"<" + prefix + b"c", each + 1, at)) >= 0:
-                if not _bound(scan, _cell_at(block, each, prefix)):
+                if not _bound(scan, cell_at(block, each, prefix)):
                     return None
         for found in re.finditer(b"<" + re.escape(prefix) + rb"f[\s/>]", block):
-            starts.add(_enclosing(block, found.start(), prefix, False))
+            starts.add(enclosing_cell(block, found.start(), prefix, False))
         for hint in _ERROR_HINTS:
-            starts.update(_enclosing(block, f.start(), prefix, True) for f in hint.finditer(block))
+            starts.update(
+                enclosing_cell(block, f.start(), prefix, True) for f in hint.finditer(block)
+            )
         for start in sorted(starts):  # in order: a row's error cells are listed in order
-            cell = _cell_at(block, start, prefix)
-            ref = _CELL_REF.search(cell[0]) if cell and cell[1] is not None else None
+            cell = cell_at(block, start, prefix)
+            ref = CELL_REF.search(cell[0]) if cell and cell[1] is not None else None
             if cell and cell[1] is not None and ref and ref.group(2):
-                kind, value = _kind_value(cell[0], cell[1])
-                _note(scan, int(ref.group(2)), _column(ref.group(1)), kind, value, cell[1])
+                kind, value = kind_value(cell[0], cell[1])
+                _note(scan, int(ref.group(2)), column_index(ref.group(1)), kind, value, cell[1])
     return scan
 
 
@@ -201,11 +133,11 @@ def _bound(scan: Scan, cell: tuple[bytes, bytes | None, int] | None) -> bool:
     """Widen the bounds to a cell with content; False if its place depends on its row."""
     if cell is None or cell[1] is None:
         return True  # no cell, or no content: calamine sees nothing
-    ref = _CELL_REF.search(cell[0])
+    ref = CELL_REF.search(cell[0])
     if not ref or not ref.group(2):
         return False
     scan.last_row = max(scan.last_row, _row_bound(int(ref.group(2))))
-    scan.last_column = max(scan.last_column, _column(ref.group(1)))
+    scan.last_column = max(scan.last_column, column_index(ref.group(1)))
     return True
 
 
@@ -252,109 +184,20 @@ def _at_least(least: str, alphabet: str) -> str:
     return f"(?={cls}{{{size}}})(?:{cls}{{{size + 1}}}|{trie})"
 
 
-def _enclosing(block: bytes, at: int, prefix: bytes, in_tag: bool) -> int:
-    """Where the cell element holding position ``at`` (in its start tag if ``in_tag``, else in
-    its content) starts; -1 if none does."""
-    open_tag = b"<" + prefix + b"c"
-    start = block.rfind(open_tag, 0, at)
-    while start >= 0 and block[start + len(open_tag) : start + len(open_tag) + 1] not in _TAG_END:
-        start = block.rfind(open_tag, 0, start)
-    cell = _cell_at(block, start, prefix)
-    if cell is None:
-        return -1
-    gt = start + len(open_tag) + len(cell[0])
-    if in_tag:
-        return start if at < gt else -1
-    return start if cell[1] is not None and gt < at < cell[2] else -1
-
-
-def _cell_at(block: bytes, start: int, prefix: bytes) -> tuple[bytes, bytes | None, int] | None:
-    """(attributes, content or None, end) of the cell element starting at ``start``; None if
-    there is none. Its content ends at its end tag, or else at its row's end."""
-    return _element(block, start, prefix, b"c", b"</" + prefix + b"row>")
-
-
-def _element(
-    block: bytes, start: int, prefix: bytes, name: bytes, bound: bytes = b""
-) -> tuple[bytes, bytes | None, int] | None:
-    name_end = start + len(prefix) + len(name) + 1
-    if start < 0 or name_end >= len(block) or block[name_end] not in _TAG_END:
-        return None
-    gt = block.find(b">", name_end)
-    if gt < 0:
-        return None
-    attributes = block[name_end:gt]
-    if attributes.endswith(b"/"):
-        return attributes, None, gt + 1
-    close_tag = b"</" + prefix + name + b">"
-    close = block.find(close_tag, gt)
-    stop = block.find(bound, gt, len(block) if close < 0 else close) if bound else -1
-    if stop >= 0 or close < 0:  # no end tag before the row's end, or none at all
-        stop = len(block) if stop < 0 else stop
-        return attributes, block[gt + 1 : stop], stop
-    return attributes, block[gt + 1 : close], close + len(close_tag)
-
-
-def _rows(source: str, chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes | None, bytes]]:
-    """(sheet row number, row element's content or None, tag prefix) per row, streamed."""
-    last = 0
-    for block, prefix in _blocks(source, chunks):
-        pos = 0
-        while (start := block.find(b"<" + prefix + b"row", pos)) >= 0:
-            row = _element(block, start, prefix, b"row")
-            if row is None:
-                pos = start + 1
-                continue
-            attributes, body, pos = row
-            number = _ROW_NUMBER.search(attributes)
-            last = int(number.group(1)) if number else last + 1
-            yield last, body, prefix
-
-
-def _row_cells(
-    row: int, body: bytes, prefix: bytes
-) -> Iterator[tuple[int, int, bytes, bytes | None]]:
-    """(row, column, attributes, content or None) of each cell element in a row's content.
-
-    The position is the cell's own reference where it has one (calamine places cells by it).
-    """
-    pos, column = 0, -1
-    while (start := body.find(b"<" + prefix + b"c", pos)) >= 0:
-        cell = _cell_at(body, start, prefix)
-        if cell is None:
-            pos = start + 1
-            continue
-        attributes, content, pos = cell
-        ref = _CELL_REF.search(attributes)
-        if ref:
-            column = _column(ref.group(1))
-            row = int(ref.group(2)) if ref.group(2) else row
-        else:
-            column += 1
-        yield row, column, attributes, content
-
-
-def _column(letters: bytes) -> int:
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + letter - 64
-    return index - 1
-
-
 def _exact(source: str, chunks: Iterator[bytes], shared: Blanks, limit: int) -> Scan:
     """Every row and cell parsed: the exact used range, formulas, errors and row count."""
     scan = Scan()
     nonblank_rows = 0
-    for row, body, prefix in _rows(source, chunks):
+    for row, body, prefix in sheet_rows(source, chunks):
         if body is None or b"</" not in body:
             continue  # no cell with content: calamine sees nothing in this row
         nonblank = False
-        for cell_row, column, attributes, content in _row_cells(row, body, prefix):
+        for cell_row, column, attributes, content in row_cells(row, body, prefix):
             if content is None:
                 continue
             scan.last_row = max(scan.last_row, cell_row)
             scan.last_column = max(scan.last_column, column)
-            kind, value = _kind_value(attributes, content)
+            kind, value = kind_value(attributes, content)
             if _note(scan, cell_row, column, kind, value, content):
                 nonblank = nonblank or bool(value)  # an error (a formula has no value)
             elif limit and not nonblank:
@@ -366,13 +209,6 @@ def _exact(source: str, chunks: Iterator[bytes], shared: Blanks, limit: int) -> 
     return scan
 
 
-def _kind_value(attributes: bytes, content: bytes) -> tuple[bytes, bytes | None]:
-    """A cell's type (``n`` when not given) and its value element's text."""
-    kind = _CELL_TYPE.search(attributes)
-    value = _VALUE.search(content)
-    return kind.group(1) if kind else b"n", value.group(1) if value else None
-
-
 def _note(
     scan: Scan, row: int, column: int, kind: bytes, value: bytes | None, content: bytes
 ) -> bool:
@@ -381,7 +217,7 @@ def _note(
         scan.formulas.add((row, column))
         return True
     if kind == b"e" and value:
-        scan.errors.setdefault(row, []).append((column, _xml_text(value)))
+        scan.errors.setdefault(row, []).append((column, xml_text(value)))
         return True
     return False
 
@@ -394,19 +230,7 @@ def _has_text(kind_name: bytes, value: bytes | None, content: bytes, shared: Bla
     if kind_name == b"inlineStr":
         if b"rPh" in content:
             content = _PHONETIC.sub(b"", content)
-        return bool(_xml_text(b"".join(_TEXT.findall(content))).strip())
+        return bool(xml_text(b"".join(_TEXT.findall(content))).strip())
     if kind_name == b"str":
-        return bool(value and _xml_text(value).strip())
+        return bool(value and xml_text(value).strip())
     return bool(value and value.strip())
-
-
-def unescape_x(text: str) -> str:
-    """Decode OOXML's ``_xHHHH_`` escapes, as calamine does."""
-    if "_x" not in text:
-        return text
-    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
-
-
-def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    return unescape_x(html.unescape(text) if "&" in text else text)

@@ -9,7 +9,8 @@ is accepted only when every way names one and the same entry: entry names unique
 case, relationship targets written plainly (no ``..``, ``.``, ``//``, ``\\``, percent-escapes,
 a name that only another letter case or another spelling matches), one workbook at
 xl/workbook.xml, and shared strings and styles at their usual names, linked. Anything else is
-refused as ambiguous (CONTRACT v2, "One truth per fact").
+refused as ambiguous (CONTRACT v2, "One truth per fact"). The checks on entry names and link
+targets themselves are in ``zip_names``.
 
 calamine then reads a zip built here (``calamine_zip``) that holds only the parts inspected,
 their compressed bytes copied from the file, and relationships that name them plainly: whatever
@@ -18,7 +19,6 @@ calamine's zip reader and path handling would make of the original, it can read 
 
 from __future__ import annotations
 
-import re
 import struct
 import zipfile
 import zlib
@@ -26,22 +26,11 @@ from dataclasses import dataclass
 from html import escape
 
 from webinar_validate.errors import UnreadableFile
-from webinar_validate.reading.limits import MAX_PART_BYTES
 from webinar_validate.reading.xml import XML_SUFFIXES, parse, refuse_dtd
+from webinar_validate.reading.zip_names import ambiguous, check_entries, find_entry, link_target
 
-__all__ = [
-    "MAX_PART_BYTES",
-    "Parts",
-    "Sheet",
-    "ambiguous",
-    "calamine_zip",
-    "check_entries",
-    "resolve",
-]
+__all__ = ["Parts", "Sheet", "calamine_zip", "resolve"]
 
-MAX_RATIO = 100
-"""Largest inflation of a part past 16 MiB: real XLSX XML deflates 5-20x, a bomb 200-1000x."""
-_RATIO_GRACE = 16 * 1024 * 1024
 _SMALL_PART_CAP = 16 * 1024 * 1024
 
 WORKBOOK = "xl/workbook.xml"
@@ -66,16 +55,6 @@ _WORKBOOK_TYPES = frozenset(
 _SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-# A path segment as Excel writes them: no escapes, no ".", "..", empty or dot-ending segment.
-_SEGMENT = re.compile(r"[A-Za-z0-9_~!$'()*+,;=@.-]*[A-Za-z0-9_~!$'()*+,;=@-]")
-_UNICODE_PATH = 0x7075  # Info-ZIP's second name for an entry, which calamine's zip reader uses
-
-
-def ambiguous(source: str, what: str) -> UnreadableFile:
-    """The error for a workbook whose parts two readers could take differently."""
-    return UnreadableFile(
-        f"{source}'s workbook parts are ambiguous ({what}); open it in Excel and save it again."
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +105,7 @@ def resolve(source: str, data: bytes, zf: zipfile.ZipFile) -> Parts:
     roles = {rel_id: f"sheet {name!r}" for name, _state, rel_id in elements}
     rels: dict[str, _Rel] = {}
     parts: dict[str, str] = {}
-    if _entry(source, zf, folded, _WORKBOOK_RELS, "the workbook's links") is not None:
+    if find_entry(source, zf, folded, _WORKBOOK_RELS, "the workbook's links") is not None:
         for rel in _relationships(source, zf, _WORKBOOK_RELS):
             rels[rel.rel_id] = rel
             if rel.kind not in _READ_KINDS and rel.rel_id not in roles:
@@ -134,95 +113,11 @@ def resolve(source: str, data: bytes, zf: zipfile.ZipFile) -> Parts:
             what = _role(rel, roles)
             if rel.external:
                 raise ambiguous(source, f"{what} is linked outside the file: {rel.target!r}")
-            parts[rel.rel_id] = _target(source, "xl/", rel.target, what)
-            _entry(source, zf, folded, parts[rel.rel_id], what)
+            parts[rel.rel_id] = link_target(source, "xl/", rel.target, what)
+            find_entry(source, zf, folded, parts[rel.rel_id], what)
     shared = _linked_once(source, zf, folded, rels, parts, "sharedStrings", SHARED_STRINGS)
     styles = _linked_once(source, zf, folded, rels, parts, "styles", STYLES)
     return Parts(data, zf, _sheets(source, elements, rels, parts), shared, styles)
-
-
-def check_entries(source: str, zf: zipfile.ZipFile) -> dict[str, str]:
-    """Refuse by the zip's own directory what must not reach a reader; the entry names by their
-    folded form (letter case and ``\\`` ignored, as calamine and Excel look them up).
-
-    The declared size is enough: both Python's zipfile and calamine's zip reader stop a member
-    that inflates past its declared size.
-    """
-    folded: dict[str, str] = {}
-    for info in zf.infolist():
-        if info.flag_bits & 0x1:
-            raise UnreadableFile(
-                f"{source} is password-protected (encrypted); remove the password and save it "
-                "again."
-            )
-        if info.file_size > MAX_PART_BYTES:
-            raise UnreadableFile(
-                f"{source} expands past the 256 MiB limit ({info.filename} unpacks to "
-                f"{info.file_size / 2**20:,.0f} MiB), so it cannot be checked."
-            )
-        if info.file_size > _RATIO_GRACE and info.file_size > MAX_RATIO * info.compress_size:
-            raise UnreadableFile(
-                f"{source} is a zip bomb ({info.filename} unpacks to "
-                f"{info.file_size // max(info.compress_size, 1):,} times its size), so it "
-                "cannot be checked."
-            )
-        name = info.filename
-        if info.orig_filename != name:
-            raise ambiguous(source, f"the part name {info.orig_filename!r} holds a NUL character")
-        other_name = _unicode_path(info.extra)
-        if other_name is not None and other_name != name:
-            raise ambiguous(source, f"the part {name!r} carries a second name, {other_name!r}")
-        other = folded.get(_fold(name))
-        if other == name:
-            raise ambiguous(source, f"it holds two parts named {name!r}")
-        if other is not None:
-            raise ambiguous(
-                source,
-                f"it holds parts named {other!r} and {name!r}, which programs that ignore "
-                "letter case take for one",
-            )
-        folded[_fold(name)] = name
-    return folded
-
-
-def _fold(name: str) -> str:
-    return name.replace("\\", "/").casefold()
-
-
-def _unicode_path(extra: bytes) -> str | None:
-    """The name in an entry's Info-ZIP Unicode Path extra field, if it has one."""
-    at = 0
-    while at + 4 <= len(extra):
-        tag, size = struct.unpack_from("<HH", extra, at)
-        if tag == _UNICODE_PATH:
-            return extra[at + 9 : at + 4 + size].decode("utf-8", "replace")
-        at += 4 + size
-    return None
-
-
-def _entry(
-    source: str, zf: zipfile.ZipFile, folded: dict[str, str], name: str, what: str
-) -> zipfile.ZipInfo | None:
-    """The entry named exactly ``name``; None when there is none, and refused when only an
-    entry spelt otherwise (another letter case, ``\\``) has that name."""
-    info = zf.NameToInfo.get(name)
-    if info is not None:
-        return info
-    other = folded.get(_fold(name))
-    if other is not None:
-        raise ambiguous(source, f"{what} is {name!r}, but the file holds {other!r} instead")
-    return None
-
-
-def _target(source: str, base: str, target: str, what: str) -> str:
-    """The entry a relationship target names (``base``: the source part's folder), refused
-    unless it is written plainly, so that every reader resolves it to the same name."""
-    body = target[1:] if target.startswith("/") else target
-    if not body or not all(_SEGMENT.fullmatch(segment) for segment in body.split("/")):
-        raise ambiguous(
-            source, f"{what} is linked as {target!r}, which programs resolve to different parts"
-        )
-    return body if target.startswith("/") else base + body
 
 
 def _role(rel: _Rel, roles: dict[str, str] | None = None) -> str:
@@ -265,7 +160,7 @@ def _relationships(source: str, zf: zipfile.ZipFile, name: str) -> list[_Rel]:
 
 def _check_content_types(source: str, zf: zipfile.ZipFile, folded: dict[str, str]) -> None:
     """openpyxl finds the workbook and the shared strings by their declared content types."""
-    if _entry(source, zf, folded, _CONTENT_TYPES, "the content types") is None:
+    if find_entry(source, zf, folded, _CONTENT_TYPES, "the content types") is None:
         return
     for element in parse(source, _CONTENT_TYPES, _read_small(source, zf, _CONTENT_TYPES)).iter():
         if _local(element.tag) != "Override":
@@ -283,7 +178,7 @@ def _check_content_types(source: str, zf: zipfile.ZipFile, folded: dict[str, str
 
 def _check_package(source: str, zf: zipfile.ZipFile, folded: dict[str, str]) -> None:
     """Excel and calamine find the workbook by _rels/.rels: it must be xl/workbook.xml."""
-    if _entry(source, zf, folded, _PACKAGE_RELS, "the package's links") is None:
+    if find_entry(source, zf, folded, _PACKAGE_RELS, "the package's links") is None:
         raise UnreadableFile(
             f"{source} is damaged (it has no {_PACKAGE_RELS}, which says where the workbook is); "
             "open it in Excel and save it again."
@@ -296,7 +191,7 @@ def _check_package(source: str, zf: zipfile.ZipFile, folded: dict[str, str]) -> 
     if len(documents) != 1:
         raise ambiguous(source, f"{_PACKAGE_RELS} names {len(documents)} workbooks, not one")
     target = documents[0].target
-    if documents[0].external or _target(source, "", target, "the workbook") != WORKBOOK:
+    if documents[0].external or link_target(source, "", target, "the workbook") != WORKBOOK:
         raise ambiguous(source, f"{_PACKAGE_RELS} names {target!r} as the workbook")
 
 
@@ -316,7 +211,7 @@ def _linked_once(
     role = _role(linked[0]) if linked else f"the part {usual}"
     if len(linked) > 1:
         raise ambiguous(source, f"the workbook links {len(linked)} parts as {role}")
-    present = _entry(source, zf, folded, usual, role) is not None
+    present = find_entry(source, zf, folded, usual, role) is not None
     if not linked:
         if present:
             raise ambiguous(source, f"it holds {usual}, but the workbook does not link to it")
