@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import string
 from typing import Any
 from unittest import mock
@@ -15,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webinar_validate.contract import scans as bytescan
-from webinar_validate.contract.checks import CONTROL, INJECTION_START
 from webinar_validate.contract.scans import (
     byte_from_end,
     char_lengths,
@@ -27,8 +27,11 @@ from webinar_validate.contract.scans import (
     starts_with_any,
     trimmed,
 )
+from webinar_validate.contract.values import CONTROL
 
 INJECTION_CHARS = "=+-@\t\r"
+INJECTION_START = "^[" + re.escape(INJECTION_CHARS) + "]"
+"""A formula's first character, by a regular expression: what the byte scan must agree with."""
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # whitespace of every kind, with neighbours that share its lead or last bytes (é, €, U+2010)
 # or look like it (\x00, \x7f, U+200B zero-width space, U+FEFF BOM: strip() keeps them all)

@@ -19,6 +19,7 @@ EXPECTED = [
     "Kind",
     "Rule",
     "SessionContract",
+    "SessionRow",
     "TooManyRows",
     "UnreadableFile",
     "UnsupportedFormat",
@@ -27,6 +28,7 @@ EXPECTED = [
     "WebinarValidateError",
     "WireResponse",
     "__version__",
+    "session_schema",
     "validate_file",
     "validate_frame",
 ]

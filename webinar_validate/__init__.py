@@ -16,6 +16,7 @@ from webinar_validate._version import __version__
 if TYPE_CHECKING:
     from webinar_validate.codes import Code
     from webinar_validate.contract.columns import ColumnSpec, Kind, Rule, SessionContract
+    from webinar_validate.contract.schema import SessionRow, session_schema
     from webinar_validate.engine.run import validate_file, validate_frame
     from webinar_validate.errors import (
         EmptyFile,
@@ -54,6 +55,8 @@ _WHERE = {
     "InvalidRow": "report.model",
     "ValidRow": "report.model",
     "WireResponse": "report.model",
+    "SessionRow": "contract.schema",
+    "session_schema": "contract.schema",
     "validate_file": "engine.run",
     "validate_frame": "engine.run",
 }
@@ -70,6 +73,7 @@ __all__ = [
     "Kind",
     "Rule",
     "SessionContract",
+    "SessionRow",
     "TooManyRows",
     "UnreadableFile",
     "UnsupportedFormat",
@@ -78,6 +82,7 @@ __all__ = [
     "WebinarValidateError",
     "WireResponse",
     "__version__",
+    "session_schema",
     "validate_file",
     "validate_frame",
 ]

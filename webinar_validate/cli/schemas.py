@@ -1,4 +1,5 @@
-"""JSON Schemas generated from the code: a normalised session row, and the report.
+"""Schemas generated from the code: a normalised session row and the report (JSON Schema),
+and the contract as pandera YAML.
 
 Regenerate the committed copies with ``python -m webinar_validate.cli.schemas schemas/``; a test
 fails when they drift from the code.
@@ -8,13 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from webinar_validate.contract.checks import UUID
 from webinar_validate.contract.columns import ColumnSpec, Kind, SessionContract
-from webinar_validate.contract.values import accepted_zones
+from webinar_validate.contract.values import UUID, accepted_zones
 from webinar_validate.report.model import DryRunReport
 
 _INSTANT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
@@ -78,12 +78,27 @@ def report_schema() -> dict[str, Any]:
     return schema
 
 
-SCHEMAS = {"session-row.schema.json": row_schema, "report.schema.json": report_schema}
+def pandera_yaml() -> str:
+    """The default contract as pandera YAML (``DataFrameSchema.from_yaml`` reads it back;
+    ``--schema`` reads it, edited)."""
+    from webinar_validate.contract.schema import session_schema
+
+    return str(session_schema().to_yaml())
+
+
+SCHEMAS: dict[str, Callable[[], Any]] = {
+    "session-row.schema.json": row_schema,
+    "report.schema.json": report_schema,
+    "session-row.pandera.yaml": pandera_yaml,
+}
 
 
 def render(name: str) -> str:
     """The committed text of one schema file."""
-    return json.dumps(SCHEMAS[name](), indent=2, ensure_ascii=False) + "\n"
+    made = SCHEMAS[name]()
+    if isinstance(made, str):
+        return made
+    return json.dumps(made, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

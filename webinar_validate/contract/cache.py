@@ -7,33 +7,51 @@ up cells for messages without turning whole columns into Python objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from webinar_validate.contract import scans as _bytescan
 from webinar_validate.contract import values as _values
+from webinar_validate.contract.cells import (
+    ISO_SHAPE,
+    _as_text,
+    _ends_with_offset,
+    _places,
+    arrow_values,
+    at,
+    on_threads,
+    parse_instants,
+    per_value,
+    to_int,
+    trimmed_text,
+)
 
 if TYPE_CHECKING:
     from webinar_validate.contract.columns import Rule, SessionContract
 
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
-ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
-ISO_SHAPE = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 _DIRECT_LOOKUPS = 8
-T = TypeVar("T")
-R = TypeVar("R")
-THREADS = 2
 THREADED_ROWS = 20_000
 """From this many rows on, column work runs on THREADS threads (Arrow's kernels release the
 GIL); below it the pool costs more than it saves."""
 
 
+_RUNNING: ContextVar[Context | None] = ContextVar("webinar_validate_run", default=None)
+
+
 class Context:
-    """One validation run: the frame of raw text cells and the parses every rule shares."""
+    """One validation run: the frame of raw text cells and the parses every rule shares.
+
+    This is the typed per-run cache the pandera checks reach: while the engine validates a
+    frame (:meth:`running`), a check given one of that frame's columns finds the run's Context
+    with :meth:`of` and reads every parse, mask and validity computed so far. Outside a run (a
+    schema used with pandera alone) :meth:`of` makes a Context over what the check was given,
+    and everything is computed afresh.
+    """
 
     def __init__(
         self,
@@ -41,21 +59,87 @@ class Context:
         frame: pd.DataFrame,
         typed_dates: set[tuple[Any, str]] | None = None,
         row_numbers: pd.Series | None = None,
+        rules: Callable[[str], tuple[Rule, ...]] | None = None,
     ) -> None:
         self.contract = contract
         self.frame = frame
         self.typed_dates = typed_dates or set()
         self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
-        self.memo: dict[str, Any] = {}
+        self.present: frozenset[str] = frozenset(frame.columns)
+        """The columns the file itself has (the others were added blank)."""
+        self.own_rules: dict[str, tuple[Rule, ...]] = {}
+        """Per column, the rules of its cell's own checks: what :meth:`valid` asks."""
+        self._rules_of = rules
+        self._seen_index: pd.Index | None = None
         self._lookups: dict[int, tuple[pd.Series, dict[Any, Any] | None, int]] = {}
         self._focus: list[Any] | None = None
         self._focus_at: tuple[np.ndarray, list[Any]] | None = None
         self._once: dict[tuple[Any, ...], Any] = {}
-        self.rules: dict[str, tuple[Rule, ...]] = {}
         self._text: dict[str, pd.Series] = {}
-        self._fails: dict[tuple[str, int], pd.Series] = {}
+        self._fails: dict[tuple[str, tuple[object, ...]], pd.Series] = {}
         self._none: pd.Series | None = None
         self._instants: dict[str, tuple[pd.Series, pd.Series]] = {}
+        self._valid: dict[str, pd.Series] = {}
+        self._distinct: dict[str, tuple[np.ndarray, Any]] = {}
+        self._zones: dict[str, pd.Series] = {}
+        self._integers: dict[str, pd.Series] = {}
+        self._emails: dict[str, pd.Series] = {}
+        self.first_rows: dict[str, pd.Series] = {}
+        """Per duplicate rule, the number of the first row each repeat repeats (its message)."""
+        self.hours: dict[str, pd.Series] = {}
+        """Per end column, the session's length in hours."""
+        self.closes_early: dict[str, pd.Series] = {}
+        """Per enrollment end column, where enrollment closes before it opens."""
+
+    # --- the run the checks reach ---------------------------------------------------------
+
+    @contextmanager
+    def running(self) -> Iterator[Context]:
+        """While this block runs, the checks given this run's columns read this Context."""
+        token = _RUNNING.set(self)
+        try:
+            yield self
+        finally:
+            _RUNNING.reset(token)
+
+    def holds(self, cells: pd.Series | pd.DataFrame) -> bool:
+        """True when ``cells`` are this run's frame or one of its columns."""
+        if len(cells) != len(self.frame):
+            return False
+        if isinstance(cells, pd.Series) and cells.name not in self.frame.columns:
+            return False
+        if cells.index is self.frame.index or cells.index is self._seen_index:
+            return True
+        if cells.index.equals(self.frame.index):  # a view of the frame: its index, copied
+            self._seen_index = cells.index
+            return True
+        return False
+
+    @classmethod
+    def of(
+        cls,
+        cells: pd.Series | pd.DataFrame,
+        contract: SessionContract,
+        rules: Callable[[str], tuple[Rule, ...]],
+    ) -> Context:
+        """The running Context when ``cells`` are its own; else a new one over ``cells`` (as
+        text: missing values are blank) judged by ``contract`` with its columns' ``rules``."""
+        run = _RUNNING.get()
+        if run is not None and run.holds(cells):
+            return run
+        frame = cells.to_frame() if isinstance(cells, pd.Series) else cells
+        text = pd.DataFrame(
+            {name: _as_text(frame[name]) for name in frame.columns}, index=frame.index
+        )
+        return cls(contract, text, rules=rules)
+
+    def rules_of(self, column: str) -> tuple[Rule, ...]:
+        """The own-check rules of a column: as the run assigned them, else as the contract's."""
+        rules = self.own_rules.get(column)
+        if rules is None:
+            rules = self._rules_of(column) if self._rules_of is not None else ()
+            self.own_rules[column] = rules
+        return rules
 
     def focus(self, indexes: list[Any] | None) -> None:
         """Name the rows messages will be built for: look-ups take only their cells (None: all)."""
@@ -101,8 +185,13 @@ class Context:
         return dict(zip(labels, values, strict=True))
 
     def raw(self, column: str) -> pd.Series:
-        """The cells as read."""
+        """The cells as read (all blank for a column the frame lacks)."""
+        if column not in self.frame.columns:
+            return self._blank_column()
         return self.frame[column]
+
+    def _blank_column(self) -> pd.Series:
+        return pd.Series(pd.array([""] * len(self.frame), dtype="str"), index=self.frame.index)
 
     def prime_text(self, texts: dict[str, pd.Series]) -> None:
         """Hand over columns already trimmed (same index as the frame), so none is trimmed twice."""
@@ -112,7 +201,7 @@ class Context:
         """The cells trimmed of surrounding white space (non-breaking spaces included): what
         is checked, and what validRows send for a text column (see :func:`trimmed_text`)."""
         if column not in self._text:
-            self._text[column] = trimmed_text(self.frame[column])
+            self._text[column] = trimmed_text(self.raw(column))
         return self._text[column]
 
     def blank(self, column: str) -> pd.Series:
@@ -121,7 +210,7 @@ class Context:
 
     def failing(self, column: str, rule: Rule) -> pd.Series:
         """The rule's failure mask, computed once per run."""
-        key = (column, id(rule))
+        key = (column, rule.key)
         if key not in self._fails:
             # While a rule runs, it passes: a user rule may ask valid() of its own column.
             self._fails[key] = pd.Series(False, index=self.frame.index)
@@ -130,25 +219,21 @@ class Context:
             self._fails[key] = mask if mask.to_numpy().any() else self._passes()
         return self._fails[key]
 
+    def row_numbers_at(self, labels: np.ndarray) -> np.ndarray:
+        """The row numbers of the rows with these index labels."""
+        numbers = self.row_numbers
+        if isinstance(numbers.index, pd.RangeIndex) and numbers.index.start == 0:
+            return np.asarray(numbers.to_numpy()[labels])  # labels are positions
+        return np.asarray(numbers.loc[labels].to_numpy())
+
+    def fails_anywhere(self, column: str, rule: Rule) -> bool:
+        """True when the rule fails on some cell of the column."""
+        return self.failing(column, rule) is not self._passes()
+
     def _passes(self) -> pd.Series:
         if self._none is None:
             self._none = pd.Series(False, index=self.frame.index)
         return self._none
-
-    def failing_any(self, column: str) -> pd.Series:
-        """True where the cell breaks any rule of its column (computed once per run)."""
-        key = f"any:{column}"
-        if key not in self.memo:
-            broken = np.zeros(len(self.frame), dtype=bool)
-            for rule in self.rules.get(column, ()):
-                mask = self.failing(column, rule)
-                if mask is not self._none:
-                    broken |= mask.to_numpy(dtype=bool)
-            self.memo[key] = (
-                pd.Series(broken, index=self.frame.index) if broken.any() else (self._passes())
-            )
-        result: pd.Series = self.memo[key]
-        return result
 
     def prefetch_together(self, columns: list[str], rules: tuple[Rule, ...]) -> None:
         """Compute the masks of many columns that share ``rules`` (cell-local, built-in rules)
@@ -171,11 +256,10 @@ class Context:
         else:
             cells = pd.concat([self.frame[column] for column in columns], ignore_index=True)
         scratch = Context(self.contract, pd.DataFrame({name: cells}))
-        scratch.rules[name] = rules
         for rule in rules:
             mask = scratch.failing(name, rule).to_numpy(dtype=bool).reshape(len(columns), rows)
             for column, row in zip(columns, mask, strict=True):
-                self._fails[(column, id(rule))] = (
+                self._fails[(column, rule.key)] = (
                     pd.Series(row, index=self.frame.index) if row.any() else self._passes()
                 )
 
@@ -198,15 +282,13 @@ class Context:
 
     def valid(self, column: str) -> pd.Series:
         """True where the cell is filled in and passed all of its own checks (computed once)."""
-        key = f"valid:{column}"
-        if key not in self.memo:
+        if column not in self._valid:
             ok = ~self.blank(column)
-            for rule in self.rules.get(column, ()):
+            for rule in self.rules_of(column):
                 if rule.own:
                     ok &= ~self.failing(column, rule)
-            self.memo[key] = ok
-        result: pd.Series = self.memo[key]
-        return result
+            self._valid[column] = ok
+        return self._valid[column]
 
     def instants(self, column: str) -> tuple[pd.Series, pd.Series]:
         """(UTC instants where the cell has an offset and is a real date, naive local times)."""
@@ -224,29 +306,43 @@ class Context:
     def per_distinct(self, column: str, func: Callable[[str], Any]) -> pd.Series:
         """``func`` of each trimmed cell, called once per distinct cell (an object Series, None
         where blank-null); the column is factorised once a run for every such check."""
-        key = f"distinct:{column}"
-        if key not in self.memo:
-            self.memo[key] = pd.factorize(self.text(column), use_na_sentinel=True)
-        codes, uniques = self.memo[key]
+        if column not in self._distinct:
+            self._distinct[column] = pd.factorize(self.text(column), use_na_sentinel=True)
+        codes, uniques = self._distinct[column]
         results = np.empty(len(uniques) + 1, dtype=object)
         results[:-1] = [func(value) for value in uniques]
         results[-1] = None
         return pd.Series(results[codes], index=self.text(column).index, dtype=object)
 
-    def zone(self, index: Any) -> str | None:
-        """The row's canonical time zone, when its timeZone cell is valid."""
-        if "timeZone" not in self.frame:
+    def zone(self, index: Any, column: str = "timeZone") -> str | None:
+        """The row's canonical time zone, when its time-zone cell is valid."""
+        if column not in self.frame:
             return None
-        zone: str | None = self.at(self.zones("timeZone"), index)
+        zone: str | None = self.at(self.zones(column), index)
         return zone
 
     def zones(self, column: str) -> pd.Series:
         """Each cell's canonical IANA spelling, or None (once per distinct cell)."""
-        key = f"zones:{column}"
-        if key not in self.memo:
-            self.memo[key] = per_value(self.text(column), _values.canonical_zone)
-        zones: pd.Series = self.memo[key]
-        return zones
+        if column not in self._zones:
+            self._zones[column] = per_value(self.text(column), _values.canonical_zone)
+        return self._zones[column]
+
+    def integers(self, column: str) -> pd.Series:
+        """The whole numbers of a column (Int64, NA where blank or not whole); once a run."""
+        if column not in self._integers:
+            text = self.text(column)
+            digits = text.where(text.str.fullmatch(_values.WHOLE_NUMBER).fillna(False).astype(bool))
+            codes, uniques = pd.factorize(digits, use_na_sentinel=True)
+            known = pd.array([*(to_int(value) for value in uniques), None], dtype="Int64")
+            self._integers[column] = pd.Series(known[codes], index=text.index)  # -1: the None
+        return self._integers[column]
+
+    def email_problems(self, column: str) -> pd.Series:
+        """(address, why) of each cell's first invalid address, or None; once per distinct
+        cell."""
+        if column not in self._emails:
+            self._emails[column] = self.per_distinct(column, _values.emails_problem)
+        return self._emails[column]
 
     def once(self, func: Callable[..., Any], *args: Any) -> Any:
         """``func(*args)`` computed once per run for the same arguments (per-value work)."""
@@ -254,105 +350,3 @@ class Context:
         if key not in self._once:
             self._once[key] = func(*args)
         return self._once[key]
-
-
-def on_threads(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """``[func(item) for item in items]``, computed on THREADS threads."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return list(pool.map(func, items))
-
-
-_PARSE_BLOCK = 1 << 16
-
-
-def arrow_values(series: pd.Series) -> Any:
-    """The Arrow array behind a Series, chunked as it is stored (no copy); None when the Series
-    is not Arrow-backed (the checks then fall back to pandas' own string methods)."""
-    if not hasattr(series.array, "__arrow_array__"):
-        return None
-    return pa.array(series.array)
-
-
-def trimmed_text(raw: pd.Series) -> pd.Series:
-    """The cells without the white space around them (``_values.TRIMMED``, what
-    ``_values.trim`` removes); the column itself when no cell changes (the usual case), so that
-    a big file is not held twice."""
-    values = arrow_values(raw)
-    if values is not None:
-        stripped = _bytescan.trimmed(values, _values.TRIMMED)  # first and last bytes decide
-        if stripped is values:
-            return raw
-        text = pd.Series(pd.array(stripped, dtype="str"), index=raw.index)
-    else:
-        text = raw.str.strip(_values.TRIMMED)
-    if raw.str.len().sum() == text.str.len().sum():
-        return raw
-    return text
-
-
-def arrow_column(series: pd.Series) -> Any:
-    """An Arrow-backed Series as one Arrow array (its chunks combined)."""
-    array = pa.array(series.array)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-
-def parse_instants(text: pd.Series, keep: pd.Series, *, utc: bool) -> pd.Series:
-    """``pd.to_datetime(text.where(keep), format="ISO8601", utc=utc, errors="coerce")``, in
-    microseconds, by Arrow's C parser (~7x faster); a block with a value Arrow refuses (an
-    impossible date such as 30 February) is parsed by pandas instead, so the result is the same.
-    """
-    import pyarrow.compute as pc
-
-    values = arrow_column(text)
-    values = pc.if_else(pa.array(keep.to_numpy(dtype=bool)), values, pa.scalar(None, values.type))
-    unit = pa.timestamp("us", tz="UTC" if utc else None)
-    out = np.empty(len(values), dtype="datetime64[us]")
-    for start in range(0, len(values), _PARSE_BLOCK):
-        part = values.slice(start, _PARSE_BLOCK)
-        try:
-            parsed = pc.cast(part, unit).to_numpy(zero_copy_only=False)
-        except pa.ArrowInvalid:
-            some = pd.Series(part.to_pylist(), dtype=object)
-            found = pd.to_datetime(some, format="ISO8601", utc=utc, errors="coerce")
-            parsed = (found.dt.tz_convert(None) if utc else found).to_numpy()
-        out[start : start + len(part)] = parsed.astype("datetime64[us]")
-    result: Any = pd.Series(out, index=text.index)
-    instants: pd.Series = result.dt.tz_localize("UTC") if utc else result
-    return instants
-
-
-def _ends_with_offset(text: pd.Series) -> pd.Series:
-    """Of cells shaped like ISO_SHAPE, True where the offset is there: ``Z`` last, or ``+`` or
-    ``-`` sixth from the end (a time without offset has only digits, ``:``, ``.`` or ``T``
-    there). Read off the bytes: one regular expression per column instead of two."""
-    values = arrow_values(text)
-    if values is None:
-        return text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool)
-    last = _bytescan.byte_from_end(values, 1)
-    sign = _bytescan.byte_from_end(values, 6)
-    ends = (last == ord("Z")) | (sign == ord("+")) | (sign == ord("-"))
-    return pd.Series(ends, index=text.index)
-
-
-def _places(index: pd.Index, wanted: list[Any]) -> tuple[np.ndarray, list[Any]]:
-    """(positions in ``index``, labels) of the wanted labels it holds."""
-    where = index.get_indexer(pd.Index(wanted))
-    found = where >= 0
-    return where[found], index[where[found]].tolist()
-
-
-def at(series: pd.Series, index: Any) -> Any:
-    """One cell of a Series, untyped (pandas-stubs types ``.at`` as a union of every scalar)."""
-    value: Any = series.at[index]
-    return value
-
-
-def per_value(series: pd.Series, func: Any) -> pd.Series:
-    """Apply a per-value function once per distinct value; an object Series (None for NA)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    results = np.empty(len(uniques) + 1, dtype=object)
-    results[:-1] = [func(value) for value in uniques]
-    results[-1] = None
-    return pd.Series(results[codes], index=series.index, dtype=object)

@@ -17,9 +17,6 @@ from webinar_validate.codes import Code
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pandera.pandas as pa
-
-    from webinar_validate.contract.cache import Context
 
 
 class Kind(StrEnum):
@@ -33,6 +30,8 @@ class Kind(StrEnum):
     CHOICE = "choice"
     URL = "url"
     EMAILS = "emails"
+    EMAIL = "email"
+    """One e-mail address (a ``--schema`` column of type email); its text is sent as it is."""
     INTEGER = "integer"
     BOOLEAN = "boolean"
     LANGUAGE = "language"
@@ -195,17 +194,31 @@ class Rule:
     user (``value`` is the cell as read). ``ctx`` offers ``ctx.text(name)`` (cells trimmed, as
     text), ``ctx.blank(name)`` and ``ctx.valid(name)`` (filled in and passed its own checks), for
     any column of the contract. ``code`` is a :class:`Code` or a snake_case code of your own.
+
+    In the pandera schema (``session_schema``) every rule is one Check named by its code; a
+    built-in rule's logic is a registered check method (``check``, with ``stats`` as its
+    statistics), so that the schema can be written to YAML and read back.
     """
 
     code: Code | str
-    fails: Callable[[Context, str], pd.Series]
-    message: Callable[[Context, str, Any, str], str]
+    fails: Callable[[Any, str], pd.Series]
+    """``fails(ctx, column)``; ``ctx`` is the run's ``contract.cache.Context``."""
+    message: Callable[[Any, str, Any, str], str]
     own: bool = True
     """True for a cell's own check; False for rules that compare cells (run on valid cells only)."""
+    check: str = ""
+    """The registered pandera check method of a built-in rule; empty for a rule of the user's."""
+    stats: tuple[tuple[str, Any], ...] = ()
+    """The check's statistics (its arguments), as (name, value) pairs."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.code, Code) and not _SNAKE_CASE.fullmatch(self.code):
             raise ValueError(f"a rule's code must be snake_case (region_time_zone): {self.code!r}")
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What makes two rules the same check: a run computes each such check once."""
+        return (self.check, self.stats) if self.check else (id(self),)
 
 
 @dataclass
@@ -248,58 +261,13 @@ class SessionContract:
         """Column names in the contract's order."""
         return tuple(spec.name for spec in self.columns)
 
+    def added_rules(self, name: str) -> tuple[Rule, ...]:
+        """The rules of the user's on a column: ``extra_rules``, then ``add_rules``."""
+        return self.extra_rules.get(name, ()) + tuple(self.add_rules.get(name, ()))
+
     def with_columns(self, extra: Sequence[ColumnSpec]) -> SessionContract:
         """A copy with columns added (or replaced by name)."""
         return replace(self, columns=_merged(self.columns, extra))
-
-    def rules(self, spec: ColumnSpec) -> tuple[Rule, ...]:
-        """The rules of one column, in the order a cell is judged (first failure wins)."""
-        from webinar_validate.contract import checks as _checks
-
-        return (
-            _checks.rules_for(self, spec)
-            + self.extra_rules.get(spec.name, ())
-            + tuple(self.add_rules.get(spec.name, ()))
-        )
-
-    def unknown_column_rules(self) -> tuple[Rule, ...]:
-        """Rules for columns the contract does not know: they are text."""
-        from webinar_validate.contract import checks as _checks
-
-        return _checks.rules_for(self, ColumnSpec("", Kind.TEXT))
-
-    def assign_rules(self, ctx: Context, frame_columns: Sequence[str]) -> None:
-        """Give the run each column's rules: its own, or those of an unknown (text) column."""
-        unknown: tuple[Rule, ...] | None = None
-        for name in frame_columns:
-            spec = self.column(name)
-            if spec is not None:
-                ctx.rules[name] = self.rules(spec)
-            else:
-                unknown = unknown if unknown is not None else self.unknown_column_rules()
-                ctx.rules[name] = unknown
-
-    def to_pandera(self, ctx: Context, frame_columns: Sequence[str]) -> pa.DataFrameSchema:
-        """The pandera schema of this run: one Column per column of the frame, lazy-friendly.
-
-        Each column has one check: the cell passes every rule of its column. Which rule failed
-        first is read off the run's masks afterwards (``_invalid.first_failures``); one check
-        per column rather than per rule saves pandera's per-check work (~3 ms each).
-        """
-        import pandera.pandas as pa
-
-        def as_check(column: str) -> pa.Check:
-            def check(_series: pd.Series) -> pd.Series:
-                return ~ctx.failing_any(column)
-
-            return pa.Check(check, name=check_name(column), ignore_na=False)
-
-        schema_columns: dict[str, pa.Column] = {}
-        for name in frame_columns:
-            if name not in ctx.rules:
-                self.assign_rules(ctx, [name])
-            schema_columns[name] = pa.Column(checks=[as_check(name)], required=False, nullable=True)
-        return pa.DataFrameSchema(schema_columns, strict=False, coerce=False, name="session row")
 
 
 SessionContract.DEFAULT = SessionContract()
@@ -310,8 +278,3 @@ def _merged(columns: Sequence[ColumnSpec], extra: Sequence[ColumnSpec]) -> tuple
     for spec in extra:
         by_name[spec.name] = spec
     return tuple(by_name.values())
-
-
-def check_name(column: str) -> str:
-    """The pandera check name of a column's rules: how failure cases find their column again."""
-    return f"{column}\x1frules"

@@ -1,20 +1,21 @@
 """The contract's rules that compare cells. Each runs only where every compared cell passed its
-own checks, and reports on the one column CONTRACT.md names."""
+own checks, and reports on the one column CONTRACT.md names. In the pandera schema each is a
+DataFrame-level check named by its code; the columns it compares are its statistics.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from webinar_validate.codes import Code
-from webinar_validate.contract.cache import Context, arrow_values
-from webinar_validate.contract.checks import BOOLEANS
-from webinar_validate.contract.columns import Col, Rule
-
-if TYPE_CHECKING:
-    from webinar_validate.contract.columns import SessionContract
+from webinar_validate.contract import values as _values
+from webinar_validate.contract.cache import Context
+from webinar_validate.contract.cells import arrow_values
+from webinar_validate.contract.columns import Col, ColumnSpec, Kind, SessionContract
 
 
 def _present(ctx: Context, col: str) -> bool:
@@ -29,97 +30,94 @@ def _shown(ctx: Context, col: str, index: Any) -> str:
     return str(ctx.at(ctx.text(col), index))
 
 
-def _end_not_after_start(ctx: Context, col: str) -> pd.Series:
-    both = ctx.valid(Col.START_DATE) & ctx.valid(col)
-    return both & (_instant(ctx, col) <= _instant(ctx, Col.START_DATE))
+def _end_not_after_start(ctx: Context, col: str, *, start: str) -> pd.Series:
+    both = ctx.valid(start) & ctx.valid(col)
+    return both & (_instant(ctx, col) <= _instant(ctx, start))
 
 
-def _end_not_after_start_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    start = _shown(ctx, Col.START_DATE, index)
+def _end_not_after_start_msg(ctx: Context, col: str, index: Any, value: str, *, start: str) -> str:
+    opens = start
+    start = _shown(ctx, opens, index)
     return (
-        f"{col} {value.strip()} is not after startDate {start}; "
-        "the session must end after it starts."
+        f"{col} {value.strip()} is not after {opens} {start}; the session must end after it starts."
     )
 
 
-def _hours(ctx: Context, col: str) -> pd.Series:
-    key = f"hours:{col}"
-    if key not in ctx.memo:
-        delta = _instant(ctx, col) - _instant(ctx, Col.START_DATE)
-        ctx.memo[key] = delta.dt.total_seconds() / 3600
-    hours: pd.Series = ctx.memo[key]
-    return hours
+def _hours(ctx: Context, col: str, start: str) -> pd.Series:
+    if col not in ctx.hours:
+        delta = _instant(ctx, col) - _instant(ctx, start)
+        ctx.hours[col] = delta.dt.total_seconds() / 3600
+    return ctx.hours[col]
 
 
-def _too_long_session(ctx: Context, col: str) -> pd.Series:
-    both = ctx.valid(Col.START_DATE) & ctx.valid(col)
-    return both & (_hours(ctx, col) > ctx.contract.max_session_hours)
+def _too_long_session(ctx: Context, col: str, *, start: str, max_hours: float) -> pd.Series:
+    both = ctx.valid(start) & ctx.valid(col)
+    return both & (_hours(ctx, col, start) > max_hours)
 
 
-def _too_long_session_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    start = _shown(ctx, Col.START_DATE, index)
-    hours = float(ctx.at(_hours(ctx, col), index))
-    limit = f"{ctx.contract.max_session_hours:g}"
+def _too_long_session_msg(
+    ctx: Context, col: str, index: Any, value: str, *, start: str, max_hours: float
+) -> str:
+    shown = _shown(ctx, start, index)
+    hours = float(ctx.at(_hours(ctx, col, start), index))
+    limit = f"{max_hours:g}"
     return (
-        f"{col} {value.strip()} is {hours:.4g} hours after startDate {start}, more than "
+        f"{col} {value.strip()} is {hours:.4g} hours after {start} {shown}, more than "
         f"the {limit} hours a session may last; check the date."
     )
 
 
-def _join_url_required(ctx: Context, col: str) -> pd.Series:
-    other = ctx.valid(Col.WEBINAR_PROVIDER) & (
-        ctx.text(Col.WEBINAR_PROVIDER).str.lower() == "other"
-    )
-    return other & ctx.blank(col)
+def _required_when(ctx: Context, col: str, *, when: str, equals: str) -> pd.Series:
+    chosen = ctx.valid(when) & (ctx.text(when).str.lower() == equals.lower())
+    return chosen & ctx.blank(col)
 
 
-def _join_url_required_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    where = "" if ctx.memo.get(f"present:{col}", True) else f"add a {col} column and "
+def _required_when_msg(
+    ctx: Context, col: str, index: Any, value: str, *, when: str, equals: str
+) -> str:
+    where = "" if col in ctx.present else f"add a {col} column and "
     return (
-        f"{col} is required when webinarProvider is other; "
-        f"{where}give the https:// link attendees join."
+        f"{col} is required when {when} is {equals}; {where}give the https:// link attendees join."
     )
 
 
-def _waitlist(ctx: Context, col: str) -> pd.Series:
-    yes = [word for word, value in BOOLEANS.items() if value]
+def _waitlist(ctx: Context, col: str, *, seats: str) -> pd.Series:
+    yes = [word for word, value in _values.BOOLEANS.items() if value]
     on = ctx.valid(col) & ctx.text(col).str.lower().isin(yes)
-    return on & ctx.blank(Col.SEATS_LIMIT)
+    return on & ctx.blank(seats)
 
 
-def _waitlist_msg(ctx: Context, col: str, index: Any, value: str) -> str:
-    return (
-        f"{col} is {value.strip()} but seatsLimit is blank; "
-        "set a seatsLimit or turn the waitlist off."
-    )
+def _waitlist_msg(ctx: Context, col: str, index: Any, value: str, *, seats: str) -> str:
+    return f"{col} is {value.strip()} but {seats} is blank; set a {seats} or turn the waitlist off."
 
 
-def _enrollment_window(ctx: Context, col: str) -> pd.Series:
+def _enrollment_window(ctx: Context, col: str, *, opens: str, session_end: str) -> pd.Series:
     end = _instant(ctx, col)
-    starts_late = ctx.valid(Col.ENROLLMENT_START_DATE) & ctx.valid(col)
-    starts_late &= end <= _instant(ctx, Col.ENROLLMENT_START_DATE)
-    after_session = ctx.valid(Col.END_DATE) & ctx.valid(col) & (end > _instant(ctx, Col.END_DATE))
-    ctx.memo[f"closes_early:{col}"] = starts_late  # which of the two the message explains
+    starts_late = ctx.valid(opens) & ctx.valid(col)
+    starts_late &= end <= _instant(ctx, opens)
+    after_session = ctx.valid(session_end) & ctx.valid(col) & (end > _instant(ctx, session_end))
+    ctx.closes_early[col] = starts_late  # which of the two the message explains
     return starts_late | after_session
 
 
-def _enrollment_window_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+def _enrollment_window_msg(
+    ctx: Context, col: str, index: Any, value: str, *, opens: str, session_end: str
+) -> str:
     end = value.strip()
-    opens = Col.ENROLLMENT_START_DATE
-    if bool(ctx.at(ctx.memo[f"closes_early:{col}"], index)):
+    if bool(ctx.at(ctx.closes_early[col], index)):
         return (
             f"{col} {end} is not after {opens} {_shown(ctx, opens, index)}; "
             "enrollment must open before it closes."
         )
     return (
-        f"{col} {end} is after the session's endDate {_shown(ctx, Col.END_DATE, index)}; "
+        f"{col} {end} is after the session's {session_end} {_shown(ctx, session_end, index)}; "
         "close enrollment by the time the session ends."
     )
 
 
-def _key(ctx: Context, col: str) -> pd.Series:
+def _key(ctx: Context, col: str, any_case: bool) -> pd.Series:
     text = ctx.text(col)
-    return text.str.lower() if col == Col.SESSION_ID else text
+    return text.str.lower() if any_case else text
 
 
 def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> pd.Series:
@@ -141,8 +139,8 @@ def _repeats(ctx: Context, name: str, keys: pd.Series, eligible: pd.Series) -> p
     # The first row's number, kept for the repeats only (their messages name it).
     again = firsts != positions
     rows = ctx.frame.index.to_numpy()[firsts[again]]
-    ctx.memo[name] = pd.Series(
-        ctx.row_numbers.to_numpy()[rows], index=ctx.frame.index[positions[again]], dtype=np.int64
+    ctx.first_rows[name] = pd.Series(
+        ctx.row_numbers_at(rows), index=ctx.frame.index[positions[again]], dtype=np.int64
     )
     return pd.Series(repeated, index=ctx.frame.index)
 
@@ -167,25 +165,27 @@ def _codes(keys: pd.Series, positions: np.ndarray) -> np.ndarray:
 
 
 def _first_row(ctx: Context, name: str, index: Any) -> int:
-    return int(ctx.at(ctx.memo[name], index))
+    return int(ctx.at(ctx.first_rows[name], index))
 
 
-def _duplicate_value(ctx: Context, col: str) -> pd.Series:
-    return _repeats(ctx, f"dup:{col}", _key(ctx, col), ctx.valid(col))
+def _duplicate_value(ctx: Context, col: str, *, any_case: bool = False) -> pd.Series:
+    return _repeats(ctx, f"dup:{col}", _key(ctx, col, any_case), ctx.valid(col))
 
 
-def _duplicate_value_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+def _duplicate_value_msg(
+    ctx: Context, col: str, index: Any, value: str, *, any_case: bool = False
+) -> str:
     row = _first_row(ctx, f"dup:{col}", index)
     return f"{col} {value.strip()} repeats row {row}; each {col} must be unique in the file."
 
 
-def _duplicate_session(ctx: Context, col: str) -> pd.Series:
+def _duplicate_session(ctx: Context, col: str, *, course: str, title: str) -> pd.Series:
     title_ok = pd.Series(True, index=ctx.frame.index)
-    title = pd.Series("", index=ctx.frame.index, dtype="str")
-    if _present(ctx, Col.TITLE):
-        title_ok = ctx.valid(Col.TITLE) | ctx.blank(Col.TITLE)
-        title = ctx.text(Col.TITLE)
-    eligible = ctx.valid(Col.COURSE_GROUP_ID) & ctx.valid(col) & title_ok
+    titles = pd.Series("", index=ctx.frame.index, dtype="str")
+    if _present(ctx, title):
+        title_ok = ctx.valid(title) | ctx.blank(title)
+        titles = ctx.text(title)
+    eligible = ctx.valid(course) & ctx.valid(col) & title_ok
     # Only rows whose start instant another eligible row shares can repeat a session: sorting
     # the instants finds them (a few, as a rule), and only those are keyed by course group,
     # start and title (hashing a million of each cost ~0.3 s and ~120 MiB at its peak).
@@ -199,8 +199,8 @@ def _duplicate_session(ctx: Context, col: str) -> pd.Series:
     twin[:-1] |= same
     shared = np.sort(positions[order[twin]])
     keys = np.zeros(len(shared), dtype=np.int64)
-    course = _key(ctx, Col.COURSE_GROUP_ID).iloc[shared].str.lower()
-    for part in (course, _instant(ctx, col).iloc[shared], title.iloc[shared]):
+    courses = _key(ctx, course, True).iloc[shared]
+    for part in (courses, _instant(ctx, col).iloc[shared], titles.iloc[shared]):
         codes, uniques = pd.factorize(part, use_na_sentinel=False)
         # combined codes stay below rows * rows: no overflow for any sheet size
         keys = np.asarray(pd.factorize(keys * (len(uniques) + 1) + codes)[0], dtype=np.int64)
@@ -212,39 +212,91 @@ def _duplicate_session(ctx: Context, col: str) -> pd.Series:
     return _repeats(ctx, "dup:session", pd.Series(all_keys, index=index), candidates)
 
 
-def _duplicate_session_msg(ctx: Context, col: str, index: Any, value: str) -> str:
+def _duplicate_session_msg(
+    ctx: Context, col: str, index: Any, value: str, *, course: str, title: str
+) -> str:
     row = _first_row(ctx, "dup:session", index)
     return (
-        f"This session repeats row {row}: the same courseGroupId, startDate and title; "
-        "delete one of the rows or change its startDate or title."
+        f"This session repeats row {row}: the same {course}, {col} and {title}; "
+        f"delete one of the rows or change its {col} or {title}."
     )
 
 
-_RULES: dict[str, tuple[Rule, ...]] = {
-    Col.END_DATE: (
-        Rule(Code.END_NOT_AFTER_START, _end_not_after_start, _end_not_after_start_msg, own=False),
-        Rule(Code.SESSION_TOO_LONG, _too_long_session, _too_long_session_msg, own=False),
+CROSS_CHECKS: dict[
+    str, tuple[Code, Callable[..., pd.Series], Callable[..., str], tuple[str, ...]]
+] = {
+    "end_not_after_start": (
+        Code.END_NOT_AFTER_START,
+        _end_not_after_start,
+        _end_not_after_start_msg,
+        ("start",),
     ),
-    Col.JOIN_URL: (Rule(Code.REQUIRED, _join_url_required, _join_url_required_msg, own=False),),
-    Col.WAITLISTING_ENABLED: (
-        Rule(Code.WAITLIST_WITHOUT_LIMIT, _waitlist, _waitlist_msg, own=False),
+    "session_too_long": (
+        Code.SESSION_TOO_LONG,
+        _too_long_session,
+        _too_long_session_msg,
+        ("start", "max_hours"),
     ),
-    Col.ENROLLMENT_END_DATE: (
-        Rule(Code.ENROLLMENT_WINDOW, _enrollment_window, _enrollment_window_msg, own=False),
+    "required_when": (Code.REQUIRED, _required_when, _required_when_msg, ("when", "equals")),
+    "waitlist_without_limit": (Code.WAITLIST_WITHOUT_LIMIT, _waitlist, _waitlist_msg, ("seats",)),
+    "enrollment_window": (
+        Code.ENROLLMENT_WINDOW,
+        _enrollment_window,
+        _enrollment_window_msg,
+        ("opens", "session_end"),
     ),
-    Col.START_DATE: (
-        Rule(Code.DUPLICATE_SESSION, _duplicate_session, _duplicate_session_msg, own=False),
+    "duplicate_session": (
+        Code.DUPLICATE_SESSION,
+        _duplicate_session,
+        _duplicate_session_msg,
+        ("course", "title"),
+    ),
+    "duplicate_value": (
+        Code.DUPLICATE_VALUE,
+        _duplicate_value,
+        _duplicate_value_msg,
+        ("any_case",),
     ),
 }
-for _col in (Col.SESSION_ID, Col.SLUG, Col.SKU):
-    _RULES[_col] = (Rule(Code.DUPLICATE_VALUE, _duplicate_value, _duplicate_value_msg, own=False),)
+"""Every built-in check that compares cells: its registered name -> (code, the failure mask,
+the message, its statistics besides ``column``, the column it reports on)."""
 
 
-def rules_for(contract: SessionContract, column: str) -> tuple[Rule, ...]:
-    """The cross-cell rules reported on ``column``."""
-    return _RULES.get(column, ())
+def cross_checks(contract: SessionContract) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+    """The default contract's cross-cell checks, in judging order, for the columns this
+    contract has: (check name, reported column, statistics)."""
+    wanted: list[tuple[str, str, dict[str, Any]]] = [
+        ("duplicate_session", Col.START_DATE, {"course": Col.COURSE_GROUP_ID, "title": Col.TITLE}),
+        ("end_not_after_start", Col.END_DATE, {"start": Col.START_DATE}),
+        (
+            "session_too_long",
+            Col.END_DATE,
+            {"start": Col.START_DATE, "max_hours": float(contract.max_session_hours)},
+        ),
+        ("required_when", Col.JOIN_URL, {"when": Col.WEBINAR_PROVIDER, "equals": "other"}),
+        ("waitlist_without_limit", Col.WAITLISTING_ENABLED, {"seats": Col.SEATS_LIMIT}),
+        (
+            "enrollment_window",
+            Col.ENROLLMENT_END_DATE,
+            {"opens": Col.ENROLLMENT_START_DATE, "session_end": Col.END_DATE},
+        ),
+        *(
+            ("duplicate_value", name, {"any_case": kind_of(contract, name) is Kind.UUID})
+            for name in (Col.SESSION_ID, Col.SLUG, Col.SKU)
+        ),
+    ]
+    names = set(contract.names)
+    return tuple(
+        (check, column, stats)
+        for check, column, stats in wanted
+        if column in names
+        and all(
+            v in names for k, v in stats.items() if k not in ("max_hours", "equals", "any_case")
+        )
+    )
 
 
-def is_duplicate_value(rule: Rule) -> bool:
-    """True for the duplicate_value rule: its mask reads its own column alone."""
-    return rule.fails is _duplicate_value
+def kind_of(contract: SessionContract, name: str) -> Kind:
+    """A column's kind (text for a column the contract does not know)."""
+    spec: ColumnSpec | None = contract.column(name)
+    return spec.kind if spec is not None else Kind.TEXT

@@ -28,7 +28,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from webinar_validate.codes import Code
 from webinar_validate.contract.columns import (
     ColumnSpec,
     Kind,
@@ -39,9 +38,7 @@ from webinar_validate.contract.columns import (
 from webinar_validate.errors import UsageError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from webinar_validate.contract.cache import Context
+    import pandera.pandas as pa
 
 __all__ = [
     "COLUMN_KEYS",
@@ -49,6 +46,7 @@ __all__ = [
     "TOP_LEVEL_KEYS",
     "TYPES",
     "load_contract",
+    "load_schema_file",
     "parse_contract",
 ]
 
@@ -62,7 +60,7 @@ TYPES: dict[str, Kind] = {
     "datetime": Kind.INSTANT,
     "uuid": Kind.UUID,
     "url": Kind.URL,
-    "email": Kind.TEXT,  # one address; judged by the extra rule below
+    "email": Kind.EMAIL,  # one address
 }
 TOP_LEVEL_KEYS = ("columns", "max_rows", "max_session_hours")
 COLUMN_KEYS = (
@@ -91,6 +89,50 @@ def load_contract(
             f"schema file {where} is not UTF-8 text; save it as UTF-8 (YAML or JSON)"
         ) from None
     return parse_contract(_parse(where, text), source=where, base=base)
+
+
+def load_schema_file(
+    path: str | os.PathLike[str], base: SessionContract | None = None
+) -> tuple[SessionContract, pa.DataFrameSchema | None]:
+    """A ``--schema`` file: the contract it makes, and the pandera schema to judge by.
+
+    A file of our own format (``columns:`` to add) extends ``base``; a pandera schema in YAML
+    (``schema_type: dataframe``, as ``session_schema().to_yaml()`` writes it and a user edits
+    it) is the whole contract: its columns, names and checks replace the built-in ones.
+    """
+    where = os.fspath(path)
+    data = _read(where)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"schema file {where} is not UTF-8 text; save it as UTF-8 (YAML or JSON)"
+        ) from None
+    parsed = _parse(where, text)
+    if isinstance(parsed, Mapping) and "schema_type" in parsed:
+        schema = _pandera_schema(where, parsed)
+        from webinar_validate.contract.schema import contract_from_schema
+
+        return contract_from_schema(schema, base), schema
+    return parse_contract(parsed, source=where, base=base), None
+
+
+def _pandera_schema(where: str, data: Mapping[str, Any]) -> pa.DataFrameSchema:
+    """A pandera schema from its parsed YAML; every problem a UsageError naming the file."""
+    import pandera.pandas as pandera_pandas
+    from pandera.io.pandas_io import deserialize_schema
+
+    from webinar_validate.contract import schema as _schema  # registers our checks
+
+    try:
+        schema: Any = deserialize_schema(dict(data))  # type: ignore[no-untyped-call]
+        _schema.check_schema(schema)
+    except Exception as exc:
+        why = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise UsageError(f"{where}: not a pandera schema this tool can judge by: {why}") from None
+    if not isinstance(schema, pandera_pandas.DataFrameSchema):
+        raise UsageError(f"{where}: a pandera schema of a DataFrame is needed (schema_type)")
+    return schema
 
 
 def _read(where: str) -> bytes:
@@ -199,11 +241,9 @@ def parse_contract(
     specs: list[ColumnSpec] = []
     rules: dict[str, tuple[Rule, ...]] = dict(contract.extra_rules)
     for number, item in enumerate(columns, start=1):
-        spec, is_email = _column(item, f"{source}: column {number}", taken)
+        spec, _ = _column(item, f"{source}: column {number}", taken)
         taken[normalize_header(spec.name)] = spec.name
         specs.append(spec)
-        if is_email:
-            rules[spec.name] = (*rules.get(spec.name, ()), _ONE_EMAIL)
     return replace(contract.with_columns(specs), extra_rules=rules)
 
 
@@ -327,28 +367,3 @@ def _shown(value: Any) -> str:
     """A value from the file as a message shows it: cut short, so that a value built from YAML
     aliases (a billion nested lists from a few lines) costs nothing to show."""
     return _SHORT.repr(value)
-
-
-# --- the email type: exactly one address -----------------------------------------------------
-
-
-def _not_one_email(ctx: Context, column: str) -> pd.Series:
-    from webinar_validate.contract.cache import per_value
-
-    return ~ctx.blank(column) & per_value(ctx.text(column), _email_problem).notna()
-
-
-def _email_problem(cell: str) -> str | None:
-    from webinar_validate.contract import values as _values
-
-    if len(_values.split_emails(cell)) > 1:
-        return "give one address only"
-    return _values.email_problem(cell)
-
-
-def _one_email_msg(ctx: Context, column: str, index: Any, value: str) -> str:
-    text = value.strip()
-    return f"{column} {text!r} is not a valid e-mail address: {_email_problem(text)}"
-
-
-_ONE_EMAIL = Rule(Code.INVALID_EMAIL, _not_one_email, _one_email_msg)

@@ -71,6 +71,19 @@ FORMULA_TRIGGERS = "=+-@"
 """The characters that start a formula, once any white space before them is gone."""
 
 
+UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+"""A UUID in any letter case (the ID the platform shows)."""
+WHOLE_NUMBER = r"[+-]?[0-9]+(?:\.0*)?"
+"""A whole number as a cell may hold it (``50``, ``+3``, ``12.0``)."""
+LANGUAGE = r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?"
+"""An ISO 639-1 code with an optional region, in any letter case (``en``, ``pt-BR``)."""
+CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+"""The control characters no cell may hold (tab, line feed and carriage return may)."""
+BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
+"""The words a yes/no cell may hold, in any letter case, and what each means."""
+EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
+
+
 def trim(text: str) -> str:
     """A cell as it is checked and sent: without the white space around it (``TRIMMED``)."""
     return text.strip(TRIMMED)
@@ -237,6 +250,13 @@ def split_emails(cell: str) -> list[str]:
     """The addresses in an instructorEmails cell, separated by ``;`` or ``,``."""
     parts = (trim(part) for part in cell.replace(",", ";").split(";"))
     return [part for part in parts if part]
+
+
+def one_email_problem(cell: str) -> str | None:
+    """Why a cell is not exactly one valid e-mail address, or None."""
+    if len(split_emails(cell)) > 1:
+        return "give one address only"
+    return email_problem(cell)
 
 
 @lru_cache(maxsize=65536)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from webinar_validate.contract.cache import arrow_column
+from webinar_validate.contract.cells import arrow_column
 from webinar_validate.contract.columns import Kind, SessionContract
 from webinar_validate.report.rows import ValidRows, stream
 from webinar_validate.table import Table, cell_text

@@ -15,8 +15,8 @@ import pyarrow.compute as pc
 
 from webinar_validate.contract import cache as _context
 from webinar_validate.contract import values as _values
-from webinar_validate.contract.cache import Context, arrow_column
-from webinar_validate.contract.checks import BOOLEANS, integers
+from webinar_validate.contract.cache import Context
+from webinar_validate.contract.cells import arrow_column, on_threads
 from webinar_validate.contract.columns import Kind
 
 
@@ -73,9 +73,9 @@ def normalized(ctx: Context, col: str) -> Any:
     elif kind is Kind.EMAILS:
         result = _per_unique(text, _values.split_emails, pa.list_(pa.string()))
     elif kind is Kind.INTEGER:
-        result = _arrow(integers(ctx, col), pa.int64())
+        result = _arrow(ctx.integers(col), pa.int64())
     elif kind is Kind.BOOLEAN:
-        result = _per_unique(text, lambda value: BOOLEANS.get(value.lower()), pa.bool_())
+        result = _per_unique(text, lambda value: _values.BOOLEANS.get(value.lower()), pa.bool_())
     elif kind is Kind.LANGUAGE:
         result = _per_unique(text, _language, pa.string())
     else:
@@ -99,4 +99,4 @@ def normalized_columns(ctx: Context, keys: list[str], positions: np.ndarray) -> 
 
     if len(positions) < _context.THREADED_ROWS:
         return {key: one(key) for key in keys}
-    return dict(zip(keys, _context.on_threads(one, keys), strict=True))
+    return dict(zip(keys, on_threads(one, keys), strict=True))

@@ -9,31 +9,33 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.errors
-import pandera.pandas
+import pandera.pandas as pa
 
 from webinar_validate._gc import gc_paused
-from webinar_validate.codes import Code
 from webinar_validate.contract import cache as _context
 from webinar_validate.contract import scans as _bytescan
-from webinar_validate.contract import values as _values
-from webinar_validate.contract.cache import Context, arrow_values, trimmed_text
-from webinar_validate.contract.checks import column_local
-from webinar_validate.contract.columns import Col, SessionContract, normalize_header
+from webinar_validate.contract.cache import Context
+from webinar_validate.contract.cells import arrow_values, trimmed_text
+from webinar_validate.contract.columns import Col, Rule, SessionContract
+from webinar_validate.contract.schema import (
+    contract_from_schema,
+    session_schema,
+    unknown_column_checks,
+)
 from webinar_validate.engine.assemble import assemble
-from webinar_validate.engine.verdict import Failures, first_failures
-from webinar_validate.errors import HeaderError, Problem, WebinarValidateError
+from webinar_validate.engine.header import Header, match_header
+from webinar_validate.engine.verdict import Failures, Plan, first_failures, plan_of
+from webinar_validate.errors import WebinarValidateError
 from webinar_validate.report.model import (
     DryRunReport,
-    Warning_,
     failed_report,
 )
-from webinar_validate.table import Table, cell_ref, column_letters
+from webinar_validate.table import Table
 
 
 def validate_file(
@@ -43,125 +45,51 @@ def validate_file(
     max_rows: int | None = None,
     strict: bool = False,
     contract: SessionContract | None = None,
+    schema: pa.DataFrameSchema | None = None,
 ) -> DryRunReport:
     """Validate a CSV or XLSX asset. A file that cannot be judged gives a failed report.
 
-    ``max_rows`` defaults to the contract's limit (1,000); ``0`` means no limit.
+    ``max_rows`` defaults to the contract's limit (1,000); ``0`` means no limit. ``schema`` is
+    the pandera schema to judge by (default: ``session_schema(contract)``); its columns and
+    checks are the contract when ``contract`` is not given.
     """
-    contract = contract or SessionContract.DEFAULT
+    contract, schema = judged_by(contract, schema)
     limit = contract.max_rows if max_rows is None else max_rows
     from webinar_validate.reading.dispatch import read_table
 
     source = os.fspath(path)
     try:
         table = read_table(path, sheet=sheet, max_rows=limit)
-        return validate_table(table, contract=contract, strict=strict)
+        return validate_table(table, contract=contract, strict=strict, schema=schema)
     except WebinarValidateError as exc:
         return failed_report(source, exc, sheet)
 
 
-@dataclass(frozen=True, slots=True)
-class _Header:
-    keys: list[str]
-    """Per file column: the contract name, or the header text for an unknown column."""
-    known: list[bool]
-    warnings: list[Warning_]
-
-
-def match_header(
-    header: Sequence[str],
-    contract: SessionContract,
-    *,
-    strict: bool,
-    sheet: str | None = None,
-    row_number: int = 1,
-) -> _Header:
-    """Map header cells to contract columns; raise HeaderError for a header that cannot work.
-
-    ``sheet`` and ``row_number`` place the header, for the cell a formula_injection names.
-    """
-    by_key = {normalize_header(name): name for name in contract.names}
-    keys: list[str] = []
-    known: list[bool] = []
-    warnings: list[Warning_] = []
-    problems: list[Problem] = []
-    first_seen: dict[str, int] = {}
-    for position, raw in enumerate(header):
-        text = _values.trim(raw)
-        letter = column_letters(position)
-        at = _values.formula_start(raw)
-        if at is not None:  # judged as given; as trimmed it gives the same answer
-            ref = cell_ref(sheet, row_number, position)
-            problems.append(
-                Problem(
-                    Code.FORMULA_INJECTION,
-                    f"The header {raw!r} in {ref} begins with "
-                    f"{_values.formula_opening(raw, at)}, which a spreadsheet may run as a "
-                    f"formula; rename the column: {_values.formula_remedy(raw, at)}.",
-                )
-            )
-        name = by_key.get(normalize_header(text)) if text else None
-        if name is not None and text != name:
-            warnings.append(
-                Warning_(
-                    code=Code.HEADER_NORMALIZED,
-                    message=f"Header {text!r} in column {letter} is read as {name}; "
-                    f"rename it to {name} to match the contract exactly.",
-                )
-            )
-        key = name if name is not None else (text or f"column {letter}")
-        if key in first_seen:
-            other = column_letters(first_seen[key])
-            problems.append(
-                Problem(
-                    Code.DUPLICATE_COLUMN,
-                    f"Columns {other} and {letter} both mean {key}; delete or rename one of them.",
-                )
-            )
-        else:
-            first_seen[key] = position
-        if name is None:
-            message = (
-                f"Column {letter} ({text!r}) is not part of the contract"
-                if text
-                else f"Column {letter} has no header"
-            )
-            if strict:
-                problems.append(Problem(Code.UNKNOWN_COLUMN, f"{message}; remove it or rename it."))
-            else:
-                warnings.append(
-                    Warning_(
-                        code=Code.UNKNOWN_COLUMN,
-                        message=f"{message}; its cells are kept as they are.",
-                    )
-                )
-        keys.append(key)
-        known.append(name is not None)
-    for spec in contract.columns:
-        if spec.required and spec.name not in first_seen:
-            problems.append(
-                Problem(
-                    Code.MISSING_COLUMN,
-                    f"The required column {spec.name} is missing; add a column headed {spec.name}.",
-                )
-            )
-    if problems:
-        raise HeaderError(problems[0].message, problems=tuple(problems))
-    return _Header(keys, known, warnings)
+def judged_by(
+    contract: SessionContract | None, schema: pa.DataFrameSchema | None
+) -> tuple[SessionContract, pa.DataFrameSchema]:
+    """The contract and the pandera schema of a run: either makes the other."""
+    if schema is None:
+        contract = contract or SessionContract.DEFAULT
+        return contract, session_schema(contract)
+    return contract or contract_from_schema(schema), schema
 
 
 def validate_table(
-    table: Table, *, contract: SessionContract | None = None, strict: bool = False
+    table: Table,
+    *,
+    contract: SessionContract | None = None,
+    strict: bool = False,
+    schema: pa.DataFrameSchema | None = None,
 ) -> DryRunReport:
     """Validate a Table read from a file. Raises HeaderError when the header cannot work."""
     with gc_paused():
-        return _validate_table(table, contract=contract, strict=strict)
+        return _validate_table(table, *judged_by(contract, schema), strict=strict)
 
 
 def _validate_table(
-    table: Table, *, contract: SessionContract | None, strict: bool
+    table: Table, contract: SessionContract, schema: pa.DataFrameSchema, *, strict: bool
 ) -> DryRunReport:
-    contract = contract or SessionContract.DEFAULT
     header = match_header(
         table.header,
         contract,
@@ -192,7 +120,7 @@ def _validate_table(
         filled[index] = True
     for index, _ in table.formulas_without_value:
         filled[index] = True
-    return _judge(table, header, frame, filled, contract, trimmed)
+    return _judge(table, header, frame, filled, contract, schema, trimmed)
 
 
 def _needing_no_trim(table: Table, keys: Sequence[str]) -> set[str]:
@@ -201,26 +129,27 @@ def _needing_no_trim(table: Table, keys: Sequence[str]) -> set[str]:
     then trimmed on its own, which costs nothing when it needs no trim)."""
     if len(keys) <= _MANY_COLUMNS or len(table) * len(keys) > _TOGETHER_CELLS or not len(table):
         return set()
-    import pyarrow as pa
+    import pyarrow
 
     chunks = [
         chunk
         for column in table.columns
-        for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column])
+        for chunk in (column.chunks if isinstance(column, pyarrow.ChunkedArray) else [column])
     ]
     kind = chunks[0].type
     chunks = [chunk if chunk.type == kind else chunk.cast(kind) for chunk in chunks]
-    flagged = _bytescan.may_need_trim(pa.concat_arrays(chunks))  # one scan, not one a column
+    flagged = _bytescan.may_need_trim(pyarrow.concat_arrays(chunks))  # one scan, not one a column
     needing = np.asarray(flagged.reshape(len(keys), len(table)).any(axis=1), dtype=bool)
     return {key for key, need in zip(keys, needing.tolist(), strict=True) if not need}
 
 
 def _judge(
     table: Table,
-    header: _Header,
+    header: Header,
     frame: pd.DataFrame,
     filled: np.ndarray,
     contract: SessionContract,
+    schema: pa.DataFrameSchema,
     trimmed: dict[str, pd.Series],
 ) -> DryRunReport:
     every = bool(filled.all())
@@ -245,8 +174,8 @@ def _judge(
         if not every
         else trimmed
     )
-    ctx.memo[f"present:{Col.JOIN_URL}"] = Col.JOIN_URL in header.keys
-    failures = _run_schema(ctx, contract)
+    ctx.present = frozenset(header.keys)
+    failures = _run_schema(ctx, schema)
     anchor = (
         list(header.keys).index(Col.WEBINAR_PROVIDER) if Col.WEBINAR_PROVIDER in header.keys else 0
     )
@@ -259,32 +188,57 @@ _TOGETHER_CELLS = 4_000_000
 """...as long as the cells laid end to end stay this few (the copy costs memory)."""
 
 
-def _run_schema(ctx: Context, contract: SessionContract) -> Failures:
-    """Run the pandera schema lazily; the first failing rule of each cell, by judging order."""
-    columns = list(ctx.frame.columns)
-    contract.assign_rules(ctx, columns)
-    local = column_local(ctx)
-    unknown = [c for c in local if contract.column(c) is None]
-    if len(unknown) > _MANY_COLUMNS and len(ctx.frame) * len(unknown) <= _TOGETHER_CELLS:
-        ctx.prefetch_together(unknown, ctx.rules[unknown[0]])
+def _run_schema(ctx: Context, schema: pa.DataFrameSchema) -> Failures:
+    """Validate the frame with pandera, lazily, by ``schema`` and a text column's checks for
+    every column it does not know; the first failing check of each cell, by judging order.
+
+    Every check's mask is computed first (a column's own checks two columns at a time on big
+    files, and a rule of the user's that raises, raises here); pandera's checks then read them
+    from the run's cache, and pandera's failure cases are the verdict.
+    """
+    unknown = [str(c) for c in ctx.frame.columns if c not in schema.columns]
+    checks = unknown_column_checks()
+    if unknown:
+        extra = {name: pa.Column(checks=checks, required=False, nullable=True) for name in unknown}
+        schema = schema.add_columns(extra)
+    plan = plan_of(schema)
+    ctx.own_rules = {column: plan.own(column) for column in plan.rules}
+    local = _column_local(plan)
+    many = [c for c in unknown if c in local]
+    if len(many) > _MANY_COLUMNS and len(ctx.frame) * len(many) <= _TOGETHER_CELLS:
+        ctx.prefetch_together(many, tuple(plan.rules[many[0]]))
     if len(ctx.frame) >= _context.THREADED_ROWS:
         ctx.prefetch(local)
-    for column in ctx.rules:  # here, not in pandera: a rule of the user's that raises, raises
-        ctx.failing_any(column)
-    # A column whose cells all pass cannot fail its check: pandera judges the others only (a
-    # file of 16,384 columns would otherwise cost it seconds).
-    schema = contract.to_pandera(ctx, [c for c in columns if ctx.failing_any(c).to_numpy().any()])
-    # pandera registers the schema (whose checks hold ctx, and so the frame) in a module-level
-    # dict keyed by the validated object; validate a throw-away view and clear it afterwards,
-    # or every run would keep its frame alive until exit.
+    failing = {
+        column
+        for column, rules in plan.rules.items()
+        for rule in rules
+        if ctx.fails_anywhere(column, rule)
+    }
+    if len(schema.columns) > _MANY_COLUMNS:  # pandera would find nothing in the others
+        schema = schema.remove_columns([c for c in schema.columns if c not in failing])
+    # pandera keeps the schema it validated by (whose checks reach this run, and so the
+    # frame) on the validated object; validate a throw-away view and clear it afterwards.
     view = ctx.frame.copy(deep=False)
     try:
-        schema.validate(view, lazy=True, inplace=True)
+        with ctx.running():
+            schema.validate(view, lazy=True, inplace=True)
     except pandera.errors.SchemaErrors as exc:
-        return first_failures(ctx, exc.failure_cases)
+        return first_failures(plan, exc.failure_cases)
     finally:
-        view.pandera.add_schema(pandera.pandas.DataFrameSchema())
-    return Failures.none(ctx)
+        view.pandera.add_schema(pa.DataFrameSchema())
+    return Failures.none(plan)
+
+
+def _column_local(plan: Plan) -> dict[str, list[Rule]]:
+    """Per column, the built-in rules whose masks read that column alone (its duplicates too):
+    these may be computed on another thread, one column per task. A column with a rule of the
+    user's among its own checks is left out: ``valid()`` would run that rule there."""
+    picked: dict[str, list[Rule]] = {}
+    for column, rules in plan.rules.items():
+        if all(rule.check for rule in rules if rule.own):
+            picked[column] = [rule for rule in rules if rule.own or rule.check == "duplicate_value"]
+    return picked
 
 
 def validate_frame(
@@ -294,6 +248,7 @@ def validate_frame(
     strict: bool = False,
     source: str = "<DataFrame>",
     row_numbers: str | None = None,
+    schema: pa.DataFrameSchema | None = None,
 ) -> DryRunReport:
     """Validate a DataFrame whose columns are the sheet's headers (text or typed cells).
 
@@ -306,6 +261,6 @@ def validate_frame(
 
     try:
         table = table_from_frame(frame, source=source, row_numbers=row_numbers)
-        return validate_table(table, contract=contract, strict=strict)
+        return validate_table(table, contract=contract, strict=strict, schema=schema)
     except WebinarValidateError as exc:
         return failed_report(source, exc)

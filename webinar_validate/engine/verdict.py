@@ -1,17 +1,71 @@
-"""The verdict of pandera's run, as arrays: the first failing check of each failing cell."""
+"""The verdict of pandera's run, as arrays: the first failing check of each failing cell.
+
+A :class:`Plan` reads the schema the run validates by: each column's checks become its rules
+in judging order (its own column checks, then the DataFrame-level checks that report on it).
+pandera's failure cases say which check failed on which row; :func:`first_failures` keeps the
+first one of each cell as sorted integer arrays. A check that is not in the schema is not run
+and cannot fail.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
-from webinar_validate.contract.columns import Rule, check_name
+from webinar_validate.contract.checks import OWN_CHECKS, built_in
+from webinar_validate.contract.columns import Rule
+from webinar_validate.contract.cross import CROSS_CHECKS
+from webinar_validate.contract.schema import check_schema, known_check, user_rule
 
-if TYPE_CHECKING:
-    from webinar_validate.contract.cache import Context
+
+@dataclass
+class Plan:
+    """What the schema asks of each column, as the rules the run computes and explains."""
+
+    rules: dict[str, list[Rule]] = field(default_factory=dict)
+    """Per column, its rules in judging order."""
+    column_checks: dict[str, list[int]] = field(default_factory=dict)
+    """Per column, the rule of each of its pandera checks (by check number)."""
+    frame_checks: list[tuple[str, int]] = field(default_factory=list)
+    """Per DataFrame-level check (by check number): the column it reports on, and its rule."""
+
+    def own(self, column: str) -> tuple[Rule, ...]:
+        """The rules of a cell's own checks on a column."""
+        return tuple(rule for rule in self.rules.get(column, ()) if rule.own)
+
+
+def plan_of(schema: pa.DataFrameSchema) -> Plan:
+    """The rules of every check of ``schema``, column by column."""
+    check_schema(schema)
+    plan = Plan()
+    for name, column in schema.columns.items():
+        rules = plan.rules.setdefault(str(name), [])
+        numbers = plan.column_checks.setdefault(str(name), [])
+        for check in column.checks:
+            numbers.append(len(rules))
+            rules.append(_column_rule(check))
+    for check in schema.checks:
+        found = user_rule(check)
+        if found is None:
+            stats = dict(check.statistics or {})
+            reported = str(stats.pop("column", ""))
+            rule = built_in(known_check(check, CROSS_CHECKS), **stats)
+        else:
+            rule, reported = found
+        rules = plan.rules.setdefault(reported, [])
+        plan.frame_checks.append((reported, len(rules)))
+        rules.append(rule)
+    return plan
+
+
+def _column_rule(check: pa.Check) -> Rule:
+    found = user_rule(check)
+    if found is not None:
+        return found[0]
+    return built_in(known_check(check, OWN_CHECKS), **(check.statistics or {}))
 
 
 @dataclass(frozen=True)
@@ -28,37 +82,49 @@ class Failures:
     rules: list[Rule]
 
     @classmethod
-    def none(cls, ctx: Context) -> Failures:
+    def none(cls, plan: Plan) -> Failures:
         """No failing cell."""
         empty = np.zeros(0, dtype=np.int64)
-        return cls(empty, empty, empty, list(ctx.rules), [])
+        return cls(empty, empty, empty, list(plan.rules), [])
 
 
-def first_failures(ctx: Context, cases: pd.DataFrame) -> Failures:
-    """The first failing rule of each failing cell, from pandera's failure cases (which name the
-    column) and the run's rule masks (which say the rule), a column at a time.
+def first_failures(plan: Plan, cases: pd.DataFrame) -> Failures:
+    """The first failing rule of each failing cell, from pandera's failure cases.
 
-    Rules are numbered column by column in judging order.
+    Rules are numbered column by column in judging order; a cell's first failing rule is the
+    lowest number among its failure cases.
     """
-    columns = list(ctx.rules)
-    rules = [rule for column in columns for rule in ctx.rules[column]]
-    first_rule = np.cumsum([0, *(len(ctx.rules[column]) for column in columns)])
-    number = {check_name(column): c for c, column in enumerate(columns)}
-    found = cases["check"].map(number)
+    columns = list(plan.rules)
+    rules = [rule for column in columns for rule in plan.rules[column]]
+    starts = np.cumsum([0, *(len(plan.rules[c]) for c in columns)])[:-1]
+    first_rule = dict(zip(columns, starts.tolist(), strict=True))
+    position = {column: c for c, column in enumerate(columns)}
     where = pd.to_numeric(cases["index"], errors="coerce")
-    keep = (found.notna() & where.notna()).to_numpy(dtype=bool)
-    column = found.to_numpy()[keep].astype(np.int64)
-    index = where.to_numpy()[keep].astype(np.int64)
-    rule = np.full(len(index), -1, dtype=np.int64)
-    for c in np.unique(column).tolist():
-        picked = np.flatnonzero(column == c)
-        rows = ctx.frame.index.get_indexer(pd.Index(index[picked]))
-        masks = np.column_stack(
-            [
-                ctx.failing(columns[c], each).to_numpy(dtype=bool)[rows]
-                for each in ctx.rules[columns[c]]
-            ]
-        )
-        rule[picked] = first_rule[c] + masks.argmax(axis=1)
-    order = np.lexsort((column, index))
-    return Failures(index[order], column[order], rule[order], columns, rules)
+    if where.isna().any():  # a check that could not run: never a verdict about a cell
+        problem = cases[where.isna()].iloc[0]
+        raise RuntimeError(f"the check {problem['check']} could not run: {problem['failure_case']}")
+    number = cases["check_number"].to_numpy(dtype=np.int64)
+    on_frame = (cases["schema_context"] == "DataFrameSchema").to_numpy(dtype=bool)
+    # Each (column, check) pair is looked up once, not once per failing cell.
+    codes, names = pd.factorize(cases["column"].astype(str))
+    width = int(number.max()) + 1 if len(number) else 1
+    keys = np.where(on_frame, -1 - number, np.asarray(codes, dtype=np.int64) * width + number)
+    unique, inverse = np.unique(keys, return_inverse=True)
+    column_of = np.empty(len(unique), dtype=np.int64)
+    rule_of = np.empty(len(unique), dtype=np.int64)
+    for u, key in enumerate(unique.tolist()):
+        if key < 0:
+            name, nth = plan.frame_checks[-1 - key]
+        else:
+            name = str(names[key // width])
+            nth = plan.column_checks[name][key % width]
+        column_of[u] = position[name]
+        rule_of[u] = first_rule[name] + nth
+    column = column_of[inverse]
+    rule = rule_of[inverse]
+    index = where.to_numpy().astype(np.int64)
+    order = np.lexsort((rule, column, index))
+    index, column, rule = index[order], column[order], rule[order]
+    first = np.ones(len(index), dtype=bool)
+    first[1:] = (index[1:] != index[:-1]) | (column[1:] != column[:-1])
+    return Failures(index[first], column[first], rule[first], columns, rules)

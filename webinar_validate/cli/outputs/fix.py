@@ -20,7 +20,7 @@ written in the input's encoding, BOM, delimiter and line endings; an XLSX copy o
 the rest of the workbook, formulas with their saved values.
 
 The patterns (UUID, whole number, language, control characters, ISO date-time) are the checks'
-own (``_checks``, ``_context``), imported when fixes are planned: a report exists by then, so
+own (``values``, ``cache``), imported when fixes are planned: a report exists by then, so
 pandas is already loaded. Trimming and the formula test are the checks' own too
 (``_values.trim``, ``_values.formula_start``).
 """
@@ -76,16 +76,15 @@ class _Patterns(NamedTuple):
 @cache
 def _patterns() -> _Patterns:
     """The checks' own patterns, so that a fix accepts exactly what the checks accept."""
-    from webinar_validate.contract import cache as _context
-    from webinar_validate.contract import checks as _checks
+    from webinar_validate.contract import cells as _cells
 
     return _Patterns(
-        re.compile(_checks.UUID),
-        re.compile(_checks.WHOLE_NUMBER),
-        re.compile(_checks.LANGUAGE),
-        re.compile(_checks.CONTROL),
-        re.compile(_context.ISO_SHAPE),
-        re.compile(_context.ISO_WITH_OFFSET),
+        re.compile(_values.UUID),
+        re.compile(_values.WHOLE_NUMBER),
+        re.compile(_values.LANGUAGE),
+        re.compile(_values.CONTROL),
+        re.compile(_cells.ISO_SHAPE),
+        re.compile(_cells.ISO_WITH_OFFSET),
     )
 
 
@@ -170,7 +169,7 @@ def plan(report: DryRunReport, table: Table, contract: SessionContract) -> list[
 
     A cell the report flagged formula_injection is never fixed.
     """
-    from webinar_validate.engine.run import match_header
+    from webinar_validate.engine.header import match_header
 
     header = match_header(table.header, contract, strict=False)
     failing: set[tuple[int, int]] = set()
