@@ -152,7 +152,7 @@ def _bad_boolean(ctx: Context, col: str) -> pd.Series:
 Fails = Callable[..., pd.Series]
 Explains = Callable[..., str]
 
-OWN_CHECKS: dict[str, tuple[Code, Fails, Explains, tuple[str, ...]]] = {
+OWN_CHECKS: dict[str, tuple[Code | str, Fails, Explains, tuple[str, ...]]] = {
     "invalid_character": (Code.INVALID_CHARACTER, _control, _m.control, ()),
     "formula_error": (Code.FORMULA_ERROR, _formula_error, _m.formula_error, ()),
     "formula_injection": (Code.FORMULA_INJECTION, _injection, _m.injection, ("each_address",)),
@@ -182,7 +182,7 @@ def built_in(check: str, **stats: Any) -> Rule:
     from webinar_validate.contract.cross import CROSS_CHECKS
 
     own = check in OWN_CHECKS
-    found: tuple[Code, Fails, Explains, tuple[str, ...]] = (
+    found: tuple[Code | str, Fails, Explains, tuple[str, ...]] = (
         OWN_CHECKS[check] if own else CROSS_CHECKS[check]
     )
     code, fails, explains, names = found
@@ -194,6 +194,7 @@ def built_in(check: str, **stats: Any) -> Rule:
         own=own,
         check=check,
         stats=tuple(sorted(given.items())),
+        by_value=own and check != "missing_utc_offset",
     )
 
 

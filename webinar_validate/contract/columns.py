@@ -1,4 +1,4 @@
-"""The session-row contract: every column, its rules, and the pandera schema built from them.
+"""The session-row contract as data: every column, its kind and limits, and the rules a user adds.
 
 This is the ONE place that names the columns. It knows nothing of files: it sees a frame of text
 cells whose columns carry the contract's names. Subclass :class:`SessionContract` to add columns
@@ -210,6 +210,9 @@ class Rule:
     """The registered pandera check method of a built-in rule; empty for a rule of the user's."""
     stats: tuple[tuple[str, Any], ...] = ()
     """The check's statistics (its arguments), as (name, value) pairs."""
+    by_value: bool = False
+    """True when the message depends on the column and the cell alone: a run makes it once per
+    distinct cell."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.code, Code) and not _SNAKE_CASE.fullmatch(self.code):

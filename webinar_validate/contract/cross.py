@@ -223,7 +223,7 @@ def _duplicate_session_msg(
 
 
 CROSS_CHECKS: dict[
-    str, tuple[Code, Callable[..., pd.Series], Callable[..., str], tuple[str, ...]]
+    str, tuple[Code | str, Callable[..., pd.Series], Callable[..., str], tuple[str, ...]]
 ] = {
     "end_not_after_start": (
         Code.END_NOT_AFTER_START,

@@ -73,7 +73,7 @@ def _series_check(name: str) -> None:
 def _frame_check(name: str) -> None:
     names = ("column", *CROSS_CHECKS[name][3])
 
-    def check(frame: pd.DataFrame, **stats: Any) -> pd.DataFrame:
+    def check(frame: pd.DataFrame, **stats: Any) -> pd.Series:
         column = stats.pop("column")
         ctx = _context(frame)
         return _passes_but(frame, column, ctx.failing(column, built_in(name, **stats)))
@@ -81,13 +81,10 @@ def _frame_check(name: str) -> None:
     _register(check, name, names, pd.DataFrame)
 
 
-def _passes_but(frame: pd.DataFrame, column: str, fails: pd.Series) -> pd.DataFrame:
-    """A DataFrame check's result: True everywhere but where ``column`` fails (pandera then
-    names that column and row in its failure cases)."""
-    out = pd.DataFrame(True, index=frame.index, columns=frame.columns)
-    if column in out.columns:  # a column the frame lacks has nothing to fail
-        out[column] = ~fails.to_numpy(dtype=bool)
-    return out
+def _passes_but(frame: pd.DataFrame, column: str, fails: pd.Series) -> pd.Series:
+    """A DataFrame check's result: True for each row but where ``column`` fails (the check's
+    ``column`` statistic names the cell)."""
+    return pd.Series(~fails.to_numpy(dtype=bool), index=frame.index)
 
 
 def _register(check: Callable[..., Any], name: str, names: tuple[str, ...], kind: type) -> None:
@@ -129,7 +126,7 @@ def _user_check(rule: Rule, column: str) -> pa.Check:
     """A rule of the user's: a DataFrame-level check (it may read any column), named by its
     code; not a registered method, so it is not written to YAML."""
 
-    def check(frame: pd.DataFrame) -> pd.DataFrame:
+    def check(frame: pd.DataFrame) -> pd.Series:
         return _passes_but(frame, column, _context(frame).failing(column, rule))
 
     check.rule = rule  # type: ignore[attr-defined]  # how the engine finds its message

@@ -1,7 +1,9 @@
 """The report of a run, assembled from pandera's verdict: valid rows, invalid rows, counts.
 
 This is the one seam between the engine and the report: everything the report holds is handed
-over here.
+over here, finished: every message made, and the valid rows normalised on first use from
+what the run took for them (``engine.normalize.Taken``). The report keeps no
+reference to the run (its Context, DataFrame or masks) once ``validate_*`` returns.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import pandas as pd
 
 from webinar_validate.codes import Code
 from webinar_validate.contract.cache import Context
+from webinar_validate.contract.columns import Kind, SessionContract
 from webinar_validate.engine.failures import invalid_rows as invalid_rows_of
-from webinar_validate.engine.normalize import normalized_columns
+from webinar_validate.engine.normalize import later
 from webinar_validate.engine.verdict import Failures
+from webinar_validate.report.frames_out import INSTANT_DTYPE, FrameTypes
 from webinar_validate.report.model import (
     BackgroundJob,
     BulkImport,
@@ -28,6 +32,14 @@ from webinar_validate.report.model import (
 )
 from webinar_validate.report.rows import ValidRows
 from webinar_validate.table import Table
+
+_DTYPES: dict[Kind, str] = {
+    Kind.INTEGER: "Int64",
+    Kind.BOOLEAN: "boolean",
+    Kind.INSTANT: INSTANT_DTYPE,
+    Kind.EMAILS: "object",
+}
+"""The pandas dtype of ``valid_frame()``'s column of each kind; any other kind is ``str``."""
 
 
 def assemble(
@@ -72,18 +84,27 @@ def assemble(
         ),
     )
     report._contract = ctx.contract
+    report._frame_types = frame_types(ctx.contract, keys)
     report._table = table
     return report
+
+
+def frame_types(contract: SessionContract, keys: Sequence[str]) -> FrameTypes:
+    """The contract's columns and the pandas dtype of each (and of the file's other ``keys``)."""
+    dtypes = dict.fromkeys(keys, "str")
+    for spec in contract.columns:
+        dtypes[spec.name] = _DTYPES.get(spec.kind, "str")
+    return FrameTypes(contract.names, dtypes)
 
 
 def _valid_rows(
     ctx: Context, keys: Sequence[str], table: Table, kept: np.ndarray, positions: np.ndarray
 ) -> ValidRows:
     """The valid rows (their ``positions`` in the frame, whose index holds the table's row
-    indexes ``kept``), column-wise: normalised only when the report's rows are used."""
+    indexes ``kept``), column-wise, normalised when first used from what the run has taken
+    for it (not the run)."""
     numbers = np.asarray(table.row_numbers, dtype=np.int64)[kept[positions]]
-    names = list(keys)
-    return ValidRows(numbers, lambda: normalized_columns(ctx, names, positions))
+    return ValidRows(numbers, later(ctx, list(keys), positions))
 
 
 def _blank_warning(row_numbers: list[int]) -> Warning_:

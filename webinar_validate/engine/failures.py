@@ -1,24 +1,24 @@
-"""What failed, as arrays, and the invalid rows made from it a block at a time.
+"""The invalid rows of a run, finished inside it: every error with its message, as arrays.
 
-pandera's failure cases say which column failed in which row (one check per column); the run's
-rule masks say which rule: :func:`first_failures` keeps the first failing rule of each cell (the
-contract's judging order) as three sorted integer arrays.
-:func:`invalid_rows` adds the table's own findings (formulas without a value, cells beyond the
-header) and returns the lazy ``invalidRows``: messages, cell names and row objects are made only
-for the block of rows being written or used.
+pandera's verdict (:class:`Failures`: the first failing rule of each failing cell) and the
+table's own findings (formulas without a value, cells beyond the header) become one
+:class:`ErrorTable`. Every message is made here, while the run's Context is alive, so that a
+rule's message function that raises raises inside ``validate_*``, and the report refers to
+nothing of the run once it is returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from webinar_validate.codes import Code
 from webinar_validate.engine.verdict import Failures
-from webinar_validate.report.model import CellError, InvalidRow
-from webinar_validate.report.rows import ErrorRecord, InvalidRows
+from webinar_validate.report.rows import JSON_BLOCK, ErrorTable, InvalidRows
 from webinar_validate.table import Table, cell_ref, column_letters
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ _EXTRA = -2
 def invalid_rows(
     ctx: Context, table: Table, keys: Sequence[str], anchor: int, failures: Failures
 ) -> tuple[InvalidRows, np.ndarray]:
-    """The lazy ``invalidRows`` and the frame indexes of the invalid rows (sorted).
+    """The ``invalidRows``, messages made, and the frame indexes of the invalid rows (sorted).
 
     ``keys`` are the header's contract keys by column position; an error about a column the
     file lacks is shown at the ``anchor`` column.
@@ -56,8 +56,9 @@ def invalid_rows(
     rows = np.unique(index)
     starts = np.searchsorted(index, rows)
     bounds = np.append(starts, len(index))
-    maker = _RowMaker(ctx, table, keys, failures, rows, bounds, (index, pos, kind, column))
-    return InvalidRows(len(rows), maker), rows
+    entries = (index, pos, kind, column)
+    errors = _error_table(ctx, table, keys, failures, rows, bounds, entries)
+    return InvalidRows(errors, table, rows, keys), rows
 
 
 def _added(
@@ -77,113 +78,100 @@ def _added(
     )
 
 
-class _RowMaker:
-    """Makes the invalid rows ``[start, stop)``: as errors, as row objects or as JSON text."""
-
-    def __init__(
-        self,
-        ctx: Context,
-        table: Table,
-        keys: Sequence[str],
-        failures: Failures,
-        rows: np.ndarray,
-        bounds: np.ndarray,
-        entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    ) -> None:
-        self.ctx = ctx
-        self.table = table
-        self.keys = list(keys)
-        self.failures = failures
-        self.rows_index = rows
-        self.bounds = bounds
-        self.entries = entries
-        # Cell names are built per failing cell: the sheet prefix and letters once.
-        self.prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
-        self.letters = [column_letters(i) for i in range(len(table.header) + 1)]
-
-    def ref(self, index: int, pos: int) -> str:
-        letters = self.letters
-        letter = letters[pos] if pos < len(letters) else column_letters(pos)
-        return f"{self.prefix}{letter}{int(self.table.row_numbers[index])}"
-
-    def errors(self, start: int, stop: int) -> list[tuple[int, list[ErrorRecord]]]:
-        """(rowNumber, errors in column order) of each row; messages are made here."""
-        ctx, table, keys = self.ctx, self.table, self.keys
-        rows = self.rows_index[start:stop].tolist()
-        ctx.focus(rows)
-        lo, hi = int(self.bounds[start]), int(self.bounds[stop])
-        index_of, pos_of, kind_of, column_of = (a[lo:hi].tolist() for a in self.entries)
-        values = table.cells_at(index_of, pos_of)
-        names, rules, present = self.failures.columns, self.failures.rules, set(keys)
-        numbers, lines = table.row_numbers, table.lines
-        made: list[tuple[int, list[ErrorRecord]]] = []
-        at = 0
-        for index in rows:
-            errors: list[ErrorRecord] = []
-            line = int(lines[index]) if lines is not None else None
-            while at < len(index_of) and index_of[at] == index:
-                pos, kind, value = pos_of[at], kind_of[at], values[at]
-                column: str | None
-                if kind >= 0:
-                    column = names[column_of[at]]
-                    rule = rules[kind]
-                    raw = value if column in present else ""
-                    code: Code | str = rule.code
-                    message = rule.message(ctx, column, index, raw)
-                elif kind == _FORMULA:
-                    column, code = keys[pos], Code.FORMULA_WITHOUT_VALUE
-                    message = self._formula(column, self.ref(index, pos))
+def _error_table(
+    ctx: Context,
+    table: Table,
+    keys: Sequence[str],
+    failures: Failures,
+    rows: np.ndarray,
+    bounds: np.ndarray,
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> ErrorTable:
+    """Every error of the invalid ``rows`` (table indexes; row ``i`` has the entries
+    ``bounds[i]:bounds[i + 1]``), with its column, cell, code, message and cell as read."""
+    index, pos = entries[0], entries[1]
+    numbers = np.asarray(table.row_numbers, dtype=np.int64)
+    # The cell names, column-wise: the sheet prefix and the letters once per column.
+    prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
+    places, at = np.unique(pos, return_inverse=True)
+    letters = pa.array([prefix + column_letters(p) for p in places.tolist()], pa.large_string())
+    cells = pc.binary_join_element_wise(
+        letters.take(pa.array(at.reshape(-1), pa.int64())),
+        pa.array(numbers[index]).cast(pa.large_string()),
+        pa.scalar("", pa.large_string()),
+    )
+    names, rules = failures.columns, failures.rules
+    codes = [str(rule.code) for rule in rules]
+    present = set(keys)
+    made_columns: list[str | None] = []
+    made_codes: list[str] = []
+    messages: list[str] = []
+    values: list[str] = []
+    said: dict[tuple[int, int, str], str] = {}  # (rule, column, cell): a message by value
+    try:
+        for start in range(0, len(rows), JSON_BLOCK):
+            stop = min(start + JSON_BLOCK, len(rows))
+            ctx.focus(rows[start:stop].tolist())  # message look-ups take only these rows' cells
+            lo, hi = int(bounds[start]), int(bounds[stop])
+            index_of, pos_of, kind_of, column_of = (a[lo:hi].tolist() for a in entries)
+            read = table.cells_at(index_of, pos_of)
+            for k, (row, place, rule, col) in enumerate(
+                zip(index_of, pos_of, kind_of, column_of, strict=True)
+            ):
+                value = read[k]
+                if rule >= 0:
+                    name: str | None = names[col]
+                    raw = value if name in present else ""
+                    made_codes.append(codes[rule])
+                    if rules[rule].by_value:
+                        key = (rule, col, raw)
+                        message = said.get(key)
+                        if message is None:
+                            message = said[key] = rules[rule].message(ctx, names[col], row, raw)
+                        messages.append(message)
+                    else:
+                        messages.append(rules[rule].message(ctx, names[col], row, raw))
+                elif rule == _FORMULA:
+                    name = keys[place]
+                    made_codes.append(Code.FORMULA_WITHOUT_VALUE.value)
+                    messages.append(
+                        _formula(keys[place], f"{prefix}{column_letters(place)}{int(numbers[row])}")
+                    )
                 else:
-                    column, code, value = None, Code.EXTRA_CELLS, ""
-                    message = self._extra(pos)
-                errors.append(ErrorRecord(column, self.ref(index, pos), code, message, value, line))
-                at += 1
-            made.append((int(numbers[index]), errors))
+                    name, value = None, ""
+                    made_codes.append(Code.EXTRA_CELLS.value)
+                    messages.append(_extra(table, place))
+                made_columns.append(name)
+                values.append(value)
+    finally:
         ctx.focus(None)
-        return made
+    lines = table.lines
+    return ErrorTable(
+        row_numbers=numbers[rows],
+        lines=None if lines is None else np.asarray(lines, dtype=np.int64)[rows],
+        starts=np.asarray(bounds, dtype=np.int64),
+        column=_strings(made_columns),
+        cell=cells,
+        code=_strings(made_codes),
+        message=_strings(messages),
+        value=_strings(values),
+    )
 
-    def rows(self, start: int, stop: int) -> list[InvalidRow]:
-        """The InvalidRow objects."""
-        keys = self.keys
-        cells = self.table.row_values(self.rows_index[start:stop].tolist())
-        return [
-            InvalidRow.trusted(
-                rowNumber=number,
-                values=dict(zip(keys, row, strict=True)),
-                errors=[CellError.trusted(**error._asdict()) for error in errors],
-            )
-            for (number, errors), row in zip(self.errors(start, stop), cells, strict=True)
-        ]
 
-    def json(self, start: int, stop: int) -> list[str]:
-        """Each row as one line of JSON, as ``json.dumps`` writes its ``model_dump``: the cells
-        column-wise from the table (see ``_rowjson``), the errors per failing cell."""
-        import pyarrow as pa
+def _strings(texts: list[Any]) -> Any:
+    return pa.array(texts, type=pa.large_string())
 
-        from webinar_validate.report.writer import row_objects_json
 
-        where = pa.array(self.rows_index[start:stop], type=pa.int64())
-        numbers = pa.array(np.asarray(self.table.row_numbers, dtype=np.int64)[where.to_numpy()])
-        cells = {
-            key: column.take(where)
-            for key, column in zip(self.keys, self.table.columns, strict=True)
-        }
-        heads = row_objects_json(numbers, cells).to_pylist()
-        return [
-            f'{head[:-1]}, "errors": [{", ".join(error.json() for error in errors)}]}}'
-            for head, (_, errors) in zip(heads, self.errors(start, stop), strict=True)
-        ]
+def _formula(key: str, ref: str) -> str:
+    return (
+        f"{key} in {ref} is a formula with no saved result; open the file in your spreadsheet "
+        "program, let it calculate, and save it again (or paste the value instead)."
+    )
 
-    @staticmethod
-    def _formula(key: str, ref: str) -> str:
-        return (
-            f"{key} in {ref} is a formula with no saved result; open the file in your spreadsheet "
-            "program, let it calculate, and save it again (or paste the value instead)."
-        )
 
-    def _extra(self, pos: int) -> str:
-        last = column_letters(len(self.table.header) - 1)
-        return (
-            f"This row has a value in column {column_letters(pos)}, beyond the last headed "
-            f"column ({last}); add a header for it or delete the value."
-        )
+def _extra(table: Table, pos: int) -> str:
+    last = column_letters(len(table.header) - 1)
+    return (
+        f"This row has a value in column {column_letters(pos)}, beyond the last headed "
+        f"column ({last}); add a header for it or delete the value."
+    )

@@ -1,4 +1,4 @@
-"""DataFrames at the library's edges: a pandas or polars frame in, valid and invalid rows out.
+"""A pandas or polars DataFrame in, as a Table (the frames out are the report's: ``frames_out``).
 
 polars is optional: a polars frame is recognised by its type's module and read column by
 column through its own API, so this module never imports polars. Text columns become Arrow
@@ -8,26 +8,13 @@ arrays whole; only typed columns are converted cell by cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
 from webinar_validate.contract.cells import arrow_column
-from webinar_validate.contract.columns import Kind, SessionContract
-from webinar_validate.report.rows import ValidRows, stream
 from webinar_validate.table import Table, cell_text
-
-if TYPE_CHECKING:
-    from webinar_validate.report.model import DryRunReport
-
-_DTYPES: dict[Kind, Any] = {
-    Kind.INTEGER: pd.Int64Dtype(),
-    Kind.BOOLEAN: pd.BooleanDtype(),
-    Kind.INSTANT: pd.DatetimeTZDtype("us", "UTC"),
-    Kind.EMAILS: object,
-}
 
 
 def is_polars(frame: object) -> bool:
@@ -140,71 +127,3 @@ def _is_na(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # lists and other containers
         return False
-
-
-def _columns(report: DryRunReport, contract: SessionContract) -> list[str]:
-    """The frame's columns: those of the rows, else (no rows at all) the contract's."""
-    lazy = _lazy(report)
-    if lazy is not None and len(lazy[0]):
-        return list(lazy[1])
-    for rows in (report.valid_rows, report.invalid_rows):
-        if rows:
-            return list(rows[0].values)
-    return list(contract.names) if report.judged else []
-
-
-def _lazy(report: DryRunReport) -> tuple[Sequence[int], dict[str, Any]] | None:
-    rows = report.valid_rows
-    return rows.columns() if isinstance(rows, ValidRows) else None
-
-
-def valid_frame(report: DryRunReport, contract: SessionContract | None = None) -> pd.DataFrame:
-    """The valid rows' normalised values, typed by column, indexed by rowNumber.
-
-    Built from the report's columns when its rows were never made into objects.
-    """
-    contract = contract or SessionContract.DEFAULT
-    columns = _columns(report, contract)
-    lazy = _lazy(report)
-    if lazy is not None:
-        numbers, arrays = lazy
-        frame = pd.DataFrame(
-            {name: pd.Series(arrays[name].to_pylist(), dtype=object) for name in columns},
-            columns=columns,
-        )
-        row_numbers = [int(n) for n in numbers]
-    else:
-        frame = pd.DataFrame.from_records(
-            [[row.values.get(name) for name in columns] for row in report.valid_rows],
-            columns=columns,
-        )
-        row_numbers = [row.rowNumber for row in report.valid_rows]
-    for name in columns:
-        spec = contract.column(name)
-        kind = spec.kind if spec is not None else Kind.TEXT
-        dtype = _DTYPES.get(kind, "str")
-        if kind is Kind.INSTANT:
-            frame[name] = pd.to_datetime(frame[name], format="ISO8601", utc=True).astype(dtype)
-        else:
-            frame[name] = frame[name].astype(dtype)
-    frame.index = pd.Index(row_numbers, name="rowNumber")
-    return frame
-
-
-def invalid_frame(report: DryRunReport, contract: SessionContract | None = None) -> pd.DataFrame:
-    """The invalid rows' cells as given, plus ``rowNumber`` and an ``errors`` column.
-
-    ``errors`` holds one line per error, ``CELL code: message``, so that it reads well in a
-    spreadsheet cell.
-    """
-    columns = _columns(report, contract or SessionContract.DEFAULT)
-    records = [
-        [
-            row.rowNumber,
-            *(row.values.get(name, "") for name in columns),
-            "\n".join(f"{e.cell} {e.code}: {e.message}" for e in row.errors),
-        ]
-        for row in stream(report.invalid_rows)
-    ]
-    frame = pd.DataFrame.from_records(records, columns=["rowNumber", *columns, "errors"])
-    return frame.astype({"rowNumber": "int64"} | dict.fromkeys([*columns, "errors"], "str"))

@@ -6,6 +6,7 @@ the report builds row objects only when they are asked for, and writes JSON from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ def _arrow(series: pd.Series, kind: Any = None) -> Any:
     return pa.array(series.to_numpy(dtype=object), type=kind, from_pandas=True)
 
 
-def _instant_text(ctx: Context, col: str) -> Any:
+def _instant_text(ctx: Context | Taken, col: str) -> Any:
     instants = pa.array(ctx.instants(col)[0])
     # Formatting a zoned timestamp looks up the zone per value (~3 s a million); the values are
     # UTC already, so format them as naive ones and write the T and the Z.
@@ -55,7 +56,54 @@ def _choices(text: pd.Series, choices: tuple[str, ...]) -> Any:
     return _per_unique(text, lambda value: table.get(value.lower()), pa.string())
 
 
-def normalized(ctx: Context, col: str) -> Any:
+class Taken:
+    """What normalising the valid rows reads, taken out of a run: per column its text, blanks,
+    the cells as read, and the parses its kind needs (instants, zones, whole numbers), as
+    references to arrays the run made. It is not the run: no rule mask, no other cache.
+
+    The valid rows are normalised from it when the report's rows are first used, so that
+    ``validate_*`` does not pay for values nobody reads; it keeps what it read until then.
+    """
+
+    def __init__(self, ctx: Context, keys: list[str]) -> None:
+        self.contract = ctx.contract
+        self._text = {key: ctx.text(key) for key in keys}
+        self._raw = {key: ctx.raw(key) for key in keys if ctx.contract.column(key) is None}
+        kinds = {key: spec.kind for key in keys if (spec := ctx.contract.column(key))}
+        self._instants = {k: ctx.instants(k) for k, kind in kinds.items() if kind is Kind.INSTANT}
+        self._zones = {k: ctx.zones(k) for k, kind in kinds.items() if kind is Kind.TIME_ZONE}
+        self._integers = {k: ctx.integers(k) for k, kind in kinds.items() if kind is Kind.INTEGER}
+
+    def text(self, col: str) -> pd.Series:
+        return self._text[col]
+
+    def raw(self, col: str) -> pd.Series:
+        return self._raw[col]
+
+    def blank(self, col: str) -> pd.Series:
+        return self._text[col] == ""
+
+    def instants(self, col: str) -> tuple[pd.Series, pd.Series]:
+        return self._instants[col]
+
+    def zones(self, col: str) -> pd.Series:
+        return self._zones[col]
+
+    def integers(self, col: str) -> pd.Series:
+        return self._integers[col]
+
+
+def later(ctx: Context, keys: list[str], positions: np.ndarray) -> Callable[[], dict[str, Any]]:
+    """``normalized_columns`` made when called, from what the run has :class:`Taken`."""
+    taken = Taken(ctx, keys)
+
+    def make() -> dict[str, Any]:
+        return normalized_columns(taken, keys, positions)
+
+    return make
+
+
+def normalized(ctx: Context | Taken, col: str) -> Any:
     """The column's normalised values as an Arrow array; null where blank (every row)."""
     spec = ctx.contract.column(col)
     text = ctx.text(col)
@@ -86,7 +134,9 @@ def normalized(ctx: Context, col: str) -> Any:
     return result
 
 
-def normalized_columns(ctx: Context, keys: list[str], positions: np.ndarray) -> dict[str, Any]:
+def normalized_columns(
+    ctx: Context | Taken, keys: list[str], positions: np.ndarray
+) -> dict[str, Any]:
     """Each column's normalised values at the frame ``positions`` of the valid rows.
 
     Columns are normalised two at a time on big files: Arrow's kernels release the GIL, and

@@ -217,17 +217,32 @@ def _run_schema(ctx: Context, schema: pa.DataFrameSchema) -> Failures:
     }
     if len(schema.columns) > _MANY_COLUMNS:  # pandera would find nothing in the others
         schema = schema.remove_columns([c for c in schema.columns if c not in failing])
+    # The DataFrame-level checks read the run's cells from its cache: they are validated over
+    # a frame of one column on the same rows, so that pandera's failure cases list each failing
+    # row once, not every cell of it (reshaping those cost seconds at 100k rows).
+    rows = pd.DataFrame({"row": np.zeros(len(ctx.frame), dtype=np.int8)}, index=ctx.frame.index)
+    columns = pa.DataFrameSchema(schema.columns, strict=False, coerce=False, name=schema.name)
+    cases = [_cases(ctx, columns, ctx.frame)]
+    if schema.checks:
+        cases.append(_cases(ctx, pa.DataFrameSchema(checks=schema.checks), rows))
+    found = [case for case in cases if case is not None]
+    return first_failures(plan, pd.concat(found)) if found else Failures.none(plan)
+
+
+def _cases(ctx: Context, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """pandera's failure cases of validating ``frame`` (lazily) by ``schema``, or None."""
     # pandera keeps the schema it validated by (whose checks reach this run, and so the
     # frame) on the validated object; validate a throw-away view and clear it afterwards.
-    view = ctx.frame.copy(deep=False)
+    view = frame.copy(deep=False)
     try:
         with ctx.running():
             schema.validate(view, lazy=True, inplace=True)
     except pandera.errors.SchemaErrors as exc:
-        return first_failures(plan, exc.failure_cases)
+        failure_cases: pd.DataFrame = exc.failure_cases
+        return failure_cases
     finally:
         view.pandera.add_schema(pa.DataFrameSchema())
-    return Failures.none(plan)
+    return None
 
 
 def _column_local(plan: Plan) -> dict[str, list[Rule]]:

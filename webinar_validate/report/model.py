@@ -2,44 +2,55 @@
 
 The wire model is the documented response of ``POST /incoming/v2/content/session/webinar/bulk``
 (rows are opaque JSON objects there). The typed report fills those rows with our shape; its
-JSON parses as the wire model too. Nothing here knows pandas; ``valid_frame()`` and
-``invalid_frame()`` hand off to :mod:`webinar_validate.engine.frames`.
+JSON parses as the wire model too. The report is data, finished when ``validate_*`` returns:
+its rows are lists or the row containers of :mod:`.rows`, never a handle on the run. Nothing
+here knows pandas; ``valid_frame()`` and ``invalid_frame()`` hand off to :mod:`.frames_out`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    TypeAdapter,
-)
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_serializer
 
 from webinar_validate.codes import Code
-from webinar_validate.report.rows import (
-    JSON_BLOCK,
-    InvalidRows,
-    ValidRows,
-    _LazyRows,
-    columns_json,
-    lines_json,
-    rows_json,
-)
+from webinar_validate.report.items import CellError, CustomCode, InvalidRow, ValidRow, _Model
+from webinar_validate.report.rows import JSON_BLOCK, InvalidRows, ValidRows, errors_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from webinar_validate.contract.columns import SessionContract
     from webinar_validate.errors import WebinarValidateError
+    from webinar_validate.report.frames_out import FrameTypes
     from webinar_validate.table import Table
+
+__all__ = [
+    "JOB_TYPE",
+    "BackgroundJob",
+    "BulkImport",
+    "CellError",
+    "CustomCode",
+    "Data",
+    "DryRunReport",
+    "ErrorExtensions",
+    "Extensions",
+    "FileError",
+    "InvalidRow",
+    "JobStatus",
+    "Preflight",
+    "ValidRow",
+    "Warning_",
+    "WireBackgroundJob",
+    "WireData",
+    "WireImport",
+    "WireResponse",
+    "describe",
+    "failed_report",
+]
 
 JOB_TYPE = "webinarSessionPreflight"
 
@@ -94,67 +105,6 @@ class WireResponse(BaseModel):
 # --- our typed report ----------------------------------------------------------------------------
 
 
-_TRUSTED: dict[type, set[str]] = {}
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
-
-    @classmethod
-    def trusted(cls, **fields: Any) -> Self:
-        """Build from values the validator already checked, skipping pydantic's validation.
-
-        A report can hold a million rows: ``model_construct`` costs ~12 us a row, this ~1 us.
-        Every field must be given; a test round-trips such reports through validation.
-        """
-        expected = _TRUSTED.get(cls)
-        if expected is None:  # pydantic's class attributes are slow to read: once per class
-            expected = set() if cls.__private_attributes__ else set(cls.__pydantic_fields__)
-            _TRUSTED[cls] = expected
-        if not expected or fields.keys() != expected:
-            raise TypeError(f"{cls.__name__}.trusted needs exactly its fields and no private ones")
-        obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", fields)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
-        return obj
-
-
-CustomCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
-"""The snake_case code of a rule a user added to the contract."""
-
-
-class CellError(_Model):
-    """One failing cell or rule of a row."""
-
-    column: str | None = Field(description="The contract column (or header) the error is about.")
-    cell: str = Field(description="A1-style cell, with the sheet for a workbook: Sessions!F7.")
-    code: Code | CustomCode = Field(union_mode="left_to_right")
-    message: str
-    value: str = Field(description="The cell as read.")
-    line: int | None = Field(
-        default=None,
-        description="CSV only: the physical line where the record starts.",
-        exclude_if=lambda v: v is None,
-    )
-
-
-class ValidRow(_Model):
-    """A row the import would accept, with its normalised values."""
-
-    rowNumber: int
-    values: dict[str, Any]
-
-
-class InvalidRow(_Model):
-    """A row the import would reject: the cells as read and every error."""
-
-    rowNumber: int
-    values: dict[str, str]
-    errors: list[CellError]
-
-
 class BackgroundJob(_Model):
     """The local run, described in the API's ``backgroundJob`` shape."""
 
@@ -167,37 +117,32 @@ class BackgroundJob(_Model):
     status: JobStatus = JobStatus.COMPLETE
 
 
-class _BuildsRows(_Model):
-    """pydantic reads a list's items directly: lazy rows are built before a dump."""
-
-    def _build_rows(self) -> None:
-        for value in self.__dict__.values():
-            if isinstance(value, _LazyRows):
-                value.build()
-            elif isinstance(value, _BuildsRows):
-                value._build_rows()
-
-    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """As pydantic's, after building lazy rows."""
-        self._build_rows()
-        return super().model_dump(*args, **kwargs)
-
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        """As pydantic's, after building lazy rows."""
-        self._build_rows()
-        return super().model_dump_json(*args, **kwargs)
+def _listed(rows: Sequence[Any]) -> list[Any]:
+    """A report's rows as the list its model declares (row containers make their objects)."""
+    return rows if isinstance(rows, list) else list(rows)
 
 
-class BulkImport(_BuildsRows):
+class BulkImport(_Model):
     """``APIBulkWebinarImport`` with our row objects."""
+
+    # The rows are lists, or (in a validator's report) ValidRows and InvalidRows, which read as
+    # such lists and make their objects when dumped. (The docstring is the JSON Schema's.)
 
     dryRun: Literal[True] = True
     validRows: list[ValidRow] = Field(default_factory=list)
     invalidRows: list[InvalidRow] = Field(default_factory=list)
     backgroundJob: BackgroundJob
 
+    @field_serializer("validRows", return_type=list[ValidRow])
+    def _valid_rows(self, rows: Sequence[ValidRow]) -> list[ValidRow]:
+        return _listed(rows)
 
-class Data(_BuildsRows):
+    @field_serializer("invalidRows", return_type=list[InvalidRow])
+    def _invalid_rows(self, rows: Sequence[InvalidRow]) -> list[InvalidRow]:
+        return _listed(rows)
+
+
+class Data(_Model):
     """The ``data`` member."""
 
     APIBulkWebinarImport: BulkImport
@@ -241,14 +186,16 @@ class Extensions(_Model):
     preflight: Preflight
 
 
-class DryRunReport(_BuildsRows):
+class DryRunReport(_Model):
     """The whole report of one file or frame, in the API's envelope."""
 
     data: Data
     errors: list[FileError] = Field(default_factory=list)
     extensions: Extensions
-    _contract: SessionContract | None = PrivateAttr(default=None)
-    """The contract the rows were judged by: it types the columns of ``valid_frame()``."""
+    _contract: Any = PrivateAttr(default=None)
+    """The SessionContract the rows were judged by (for outputs that fix cells; data only)."""
+    _frame_types: FrameTypes | None = PrivateAttr(default=None)
+    """The contract's columns and each column's pandas dtype, for ``valid_frame()``."""
     _table: Table | None = PrivateAttr(default=None)
     """The Table that was judged (None for a file that could not be judged): outputs are built
     from it, never from a second read of the input."""
@@ -269,12 +216,12 @@ class DryRunReport(_BuildsRows):
         return self.extensions.preflight
 
     @property
-    def valid_rows(self) -> list[ValidRow]:
+    def valid_rows(self) -> Sequence[ValidRow]:
         """Rows the import would accept."""
         return self.result.validRows
 
     @property
-    def invalid_rows(self) -> list[InvalidRow]:
+    def invalid_rows(self) -> Sequence[InvalidRow]:
         """Rows the import would reject."""
         return self.result.invalidRows
 
@@ -297,7 +244,11 @@ class DryRunReport(_BuildsRows):
 
     def flatten(self) -> list[tuple[int, str | None, str]]:
         """``[(rowNumber, column, code), ...]`` of every row error, in row order."""
-        return [(r.rowNumber, e.column, str(e.code)) for r in self.invalid_rows for e in r.errors]
+        return [
+            (number, e.column, str(e.code))
+            for number, errors in errors_of(self.invalid_rows)
+            for e in errors
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data, in the wire shape."""
@@ -308,9 +259,9 @@ class DryRunReport(_BuildsRows):
         return "".join(self.iter_json(indent=indent))
 
     def iter_json(self, *, indent: int | None = 2) -> Iterator[str]:
-        """The report as JSON text, in pieces: rows are written a block at a time (valid rows
-        from their columns), so a million rows never exist as one string, nor valid rows as
-        objects. Rows not yet made into objects are written from their arrays, one line each."""
+        """The report as JSON text, in pieces: rows are written a block at a time, so a million
+        rows never exist as one string; the validator's rows are written from their arrays, one
+        line each, without making a row object."""
         for piece in self._json_pieces(indent):
             yield piece if isinstance(piece, str) else piece.decode()
 
@@ -321,45 +272,50 @@ class DryRunReport(_BuildsRows):
             yield piece.encode() if isinstance(piece, str) else piece
 
     def _json_pieces(self, indent: int | None) -> Iterator[str | bytes]:
+        from webinar_validate.report.writer import columns_json, lines_json, rows_json
+
         result = self.result
-        lazy = any(
-            isinstance(rows, _LazyRows) and rows.pending
-            for rows in (result.validRows, result.invalidRows)
-        )
-        if len(result.validRows) + len(result.invalidRows) <= JSON_BLOCK and not lazy:
+        rows, invalid = result.validRows, result.invalidRows
+        listed = isinstance(rows, list) and isinstance(invalid, list)
+        if listed and len(rows) + len(invalid) <= JSON_BLOCK:
             yield self.model_dump_json(indent=indent)
             return
         skip = {"data": {"APIBulkWebinarImport": {"validRows", "invalidRows"}}}
-        envelope = BaseModel.model_dump_json(self, indent=indent, exclude=skip)  # rows unbuilt
+        envelope = self.model_dump_json(indent=indent, exclude=skip)
         colon = ": " if indent is not None else ":"
         head, marker, tail = envelope.partition(f'"dryRun"{colon}true,')
         outer = "\n" + " " * (3 * indent) if indent is not None else ""
         yield f'{head}{marker}{outer}"validRows"{colon}['
-        rows = result.validRows
-        parts = rows.columns() if isinstance(rows, ValidRows) else None
-        if parts is not None:
-            yield from columns_json(*parts, indent)
+        if isinstance(rows, ValidRows):
+            yield from columns_json(rows.row_numbers, rows.columns, indent, JSON_BLOCK)
         else:
-            yield from rows_json(_VALID_ROWS, rows, indent)
+            yield from rows_json(_VALID_ROWS, rows, indent, JSON_BLOCK)
         yield f'{outer if len(rows) else ""}],{outer}"invalidRows"{colon}['
-        invalid = result.invalidRows
-        if isinstance(invalid, InvalidRows) and invalid.pending:
+        if isinstance(invalid, InvalidRows):
             yield from lines_json(invalid.json_lines(), indent)
         else:
-            yield from rows_json(_INVALID_ROWS, invalid, indent)
+            yield from rows_json(_INVALID_ROWS, invalid, indent, JSON_BLOCK)
         yield f"{outer if invalid else ''}],{tail}"
 
     def valid_frame(self) -> pd.DataFrame:
         """The normalised valid rows as a DataFrame with typed columns, indexed by rowNumber."""
-        from webinar_validate.engine.frames import valid_frame
+        from webinar_validate.report.frames_out import valid_frame
 
-        return valid_frame(self, self._contract)
+        return valid_frame(self.valid_rows, self.invalid_rows, self._types())
 
     def invalid_frame(self) -> pd.DataFrame:
         """The invalid rows' cells as given, plus ``rowNumber`` and an ``errors`` column."""
-        from webinar_validate.engine.frames import invalid_frame
+        from webinar_validate.report.frames_out import invalid_frame
 
-        return invalid_frame(self, self._contract)
+        return invalid_frame(self.valid_rows, self.invalid_rows, self._types())
+
+    def _types(self) -> FrameTypes | None:
+        """What types the frames' columns; a report not judged has no columns."""
+        from webinar_validate.report.frames_out import FrameTypes
+
+        if not self.judged:
+            return FrameTypes((), {})
+        return self._frame_types
 
     def raise_for_status(self) -> DryRunReport:
         """Raise the file-level error again when the file could not be judged; else return self."""

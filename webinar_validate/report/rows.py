@@ -1,168 +1,154 @@
-"""Report rows kept as arrays until used, and the report's rows written as JSON in blocks.
+"""The report's rows as data: valid rows column-wise, invalid rows as an error table.
 
-A million rows as pydantic objects cost gigabytes and seconds. :class:`ValidRows` keeps the
-valid rows' normalised values as Arrow arrays; :class:`InvalidRows` keeps what failed as arrays
-and makes the row objects, messages included, a block at a time. Both behave as the lists of
-row objects that the report's model declares, building every object only on first use as a
-list. The JSON writers here stream rows a block at a time, valid rows straight from their
-columns (see :mod:`._rowjson`).
+A million rows as pydantic objects cost gigabytes and seconds. :class:`ValidRows` holds the
+valid rows' normalised values as Arrow arrays; :class:`InvalidRows` holds every error as arrays
+(an :class:`ErrorTable`, messages included) and reads the rows' cells from the judged Table.
+Both are read-only sequences, finished inside the run: a row object is made when it is asked
+for (by index, slice or while iterating, a block at a time) and is never kept, so that writing
+or counting them makes none.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, overload
 
 from webinar_validate._gc import gc_paused
+from webinar_validate.codes import Code
+from webinar_validate.report.items import CellError, InvalidRow, ValidRow
 
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
+if TYPE_CHECKING:  # numpy and pyarrow are imported by the engine that makes these rows
+    import numpy as np
+    import numpy.typing as npt
 
-    from webinar_validate.report.model import InvalidRow, ValidRow  # noqa: F401 (generic bases)
+    from webinar_validate.table import Table
 
-T = TypeVar("T")
-# Rows are made from the run's shared state (its caches, the rows messages look up): one maker
-# at a time, so that two threads using the same report neither race nor build its rows twice.
-_MAKING = threading.RLock()
+    Ints = npt.NDArray[np.int64]
+
 R = TypeVar("R")
 JSON_BLOCK = 65_536
-
-RowColumns = dict[str, Any]
-"""Normalised values column-wise: column name -> an Arrow array, one value per valid row."""
-
-
-def _building(name: str) -> Any:
-    method = getattr(list, name)
-
-    def wrapper(self: _LazyRows[Any], *args: Any, **kwargs: Any) -> Any:
-        self.build()
-        return method(self, *args, **kwargs)
-
-    wrapper.__name__ = name
-    wrapper.__doc__ = method.__doc__
-    return wrapper
+"""Rows made (and written) at a time: only one block of row objects is ever alive."""
+_CODES: dict[str, Code | str] = {code.value: code for code in Code}
 
 
-class _LazyRows(list[T]):
-    """A list of report rows that are made only when used as a list.
+def _ints(values: Sequence[int] | Ints) -> Ints:
+    """A read-only int64 copy: nobody else's array."""
+    import numpy as np
 
-    Subclasses say how many rows there are and how to make them; any list operation makes them
-    all, once, and from then on this is a plain list.
-    """
+    copied = np.array(values, dtype=np.int64)
+    copied.flags.writeable = False
+    return copied
 
-    _make: Any = None
 
-    @property
-    def pending(self) -> bool:
-        """True while the rows are not made yet."""
-        return self._make is not None
+class _Rows(Sequence[R]):
+    """A read-only sequence whose items are made ``[start, stop)`` at a time."""
 
-    def build(self) -> None:  # pragma: no cover - every subclass overrides it
-        """Make the rows (once)."""
+    __slots__ = ()
+
+    def _make(self, start: int, stop: int) -> list[R]:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _count(self) -> int:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
+    def _take(self, where: Sequence[int]) -> list[R]:
+        return [row for i in where for row in self._make(i, i + 1)]
 
-    def __len__(self) -> int:
-        return self._count() if self._make is not None else list.__len__(self)
+    @overload
+    def __getitem__(self, key: int) -> R: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[R]: ...
+    def __getitem__(self, key: int | slice) -> R | list[R]:
+        count = len(self)
+        if isinstance(key, slice):
+            picked = range(count)[key]
+            if picked.step == 1:
+                return self._make(picked.start, max(picked.start, picked.stop))
+            return self._take(picked)
+        at = key.__index__()
+        if not -count <= at < count:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        at %= count
+        return self._make(at, at + 1)[0]
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
+    def __iter__(self) -> Iterator[R]:
+        for start in range(0, len(self), JSON_BLOCK):
+            yield from self._make(start, min(start + JSON_BLOCK, len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which are not hashable
 
     def __repr__(self) -> str:
-        if self._make is not None:
-            return f"<{type(self).__name__}: {len(self)} rows, not built yet>"
-        return list.__repr__(self)
-
-    def __reduce__(self) -> Any:
-        self.build()
-        return (list, (list(iter(self)),))
-
-    __iter__ = _building("__iter__")
-    __getitem__ = _building("__getitem__")
-    __contains__ = _building("__contains__")
-    __eq__ = _building("__eq__")
-    __ne__ = _building("__ne__")
-    __reversed__ = _building("__reversed__")
-    __add__ = _building("__add__")
-    __iadd__ = _building("__iadd__")
-    __mul__ = _building("__mul__")
-    __setitem__ = _building("__setitem__")
-    __delitem__ = _building("__delitem__")
-    append = _building("append")
-    extend = _building("extend")
-    insert = _building("insert")
-    pop = _building("pop")
-    remove = _building("remove")
-    clear = _building("clear")
-    sort = _building("sort")
-    reverse = _building("reverse")
-    index = _building("index")
-    count = _building("count")
-    copy = _building("copy")
-    __hash__ = None
+        return f"<{type(self).__name__}: {len(self)} rows>"
 
 
-class ValidRows(_LazyRows["ValidRow"]):
-    """``validRows``, kept column-wise until a row object is asked for.
+class ValidRows(_Rows[ValidRow]):
+    """``validRows``: row numbers and each column's normalised values as an Arrow array.
 
-    A million valid rows as objects cost gigabytes and seconds; a report that is only counted,
-    written as JSON (from the columns) or turned into a DataFrame never builds them. Any list
-    operation builds them all, once, and then this is a plain list of ValidRow.
+    A report that is counted, written as JSON or turned into a DataFrame makes no ValidRow.
     """
 
-    def __init__(
-        self, row_numbers: Sequence[int], columns: Callable[[], RowColumns] | None = None
-    ) -> None:
-        super().__init__()
-        self._numbers = row_numbers
-        self._make = columns
-        self._columns: RowColumns | None = None
+    __slots__ = ("_columns", "_later", "_numbers")
 
-    def _count(self) -> int:
+    def __init__(
+        self,
+        row_numbers: Sequence[int] | Ints,
+        columns: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    ) -> None:
+        """``columns``: the normalised columns, or what makes them when first asked (an object
+        that owns what it reads: the valid rows are normalised only if they are used)."""
+        self._numbers = _ints(row_numbers)
+        self._later: Callable[[], Mapping[str, Any]] | None = None
+        self._columns: dict[str, Any] = {}
+        if callable(columns):
+            self._later = columns
+        else:
+            self._set(columns)
+
+    def _set(self, columns: Mapping[str, Any]) -> None:
+        if any(len(column) != len(self._numbers) for column in columns.values()):
+            raise ValueError("every column needs one value per row number")
+        self._columns = dict(columns)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (and deep-copied) as its row numbers and made columns."""
+        return (ValidRows, (self._numbers, self._made()))
+
+    def _made(self) -> dict[str, Any]:
+        later = self._later
+        if later is not None:  # two threads may both make them: the same values, kept once
+            self._set(later())
+            self._later = None
+        return self._columns
+
+    @property
+    def row_numbers(self) -> Ints:
+        """The valid rows' numbers (read-only)."""
+        return self._numbers
+
+    @property
+    def columns(self) -> dict[str, Any]:
+        """Column name -> Arrow array of the normalised values, one per valid row."""
+        return dict(self._made())
+
+    def __len__(self) -> int:
         return len(self._numbers)
 
-    def columns(self) -> tuple[Sequence[int], RowColumns] | None:
-        """(row numbers, normalised columns) while pending, else None (use the rows)."""
-        with _MAKING:
-            if self._make is None:
-                return None
-            if self._columns is None:
-                self._columns = self._make()
-            return self._numbers, self._columns
-
-    def build(self) -> None:
-        """Turn the columns into ValidRow objects (once)."""
-        with _MAKING:
-            self._build()
-
-    def _build(self) -> None:
-        parts = self.columns()
-        if parts is None:
-            return
-        numbers = [int(n) for n in parts[0]]
-        columns = parts[1]
+    def _make(self, start: int, stop: int) -> list[ValidRow]:
+        columns = self._made()
         keys = list(columns)
-        lists = [columns[key].to_pylist() for key in keys]
-        self._make, self._columns = None, None
-        rows = (
-            zip(numbers, zip(*lists, strict=True), strict=True)
-            if lists
-            else ((number, ()) for number in numbers)
-        )
-        from webinar_validate.report.model import ValidRow
-
+        lists = [columns[key].slice(start, stop - start).to_pylist() for key in keys]
+        numbers = self._numbers[start:stop].tolist()
+        values = zip(*lists, strict=True) if lists else (() for _ in numbers)
+        trusted = ValidRow.trusted
         with gc_paused():
-            list.extend(
-                self,
-                (
-                    ValidRow.trusted(rowNumber=number, values=dict(zip(keys, values, strict=True)))
-                    for number, values in rows
-                ),
-            )
+            return [
+                trusted(rowNumber=number, values=dict(zip(keys, cells, strict=True)))
+                for number, cells in zip(numbers, values, strict=True)
+            ]
 
 
 class ErrorRecord(NamedTuple):
@@ -170,7 +156,7 @@ class ErrorRecord(NamedTuple):
 
     column: str | None
     cell: str
-    code: str
+    code: Code | str
     message: str
     value: str
     line: int | None
@@ -204,159 +190,150 @@ class CellLike(Protocol):
     def line(self) -> int | None: ...  # pragma: no cover - a protocol
 
 
-class RowSource(Protocol):
-    """Makes the invalid rows ``[start, stop)`` in each of the forms the writers use."""
+@dataclass(frozen=True, eq=False, slots=True)
+class ErrorTable:
+    """Every error of the invalid rows, column-wise: what the run found, messages included.
 
-    def errors(self, start: int, stop: int) -> list[tuple[int, list[ErrorRecord]]]:
-        """(rowNumber, errors) of each row."""
-
-    def rows(self, start: int, stop: int) -> list[InvalidRow]:
-        """The InvalidRow objects."""
-
-    def json(self, start: int, stop: int) -> list[str]:
-        """Each row's JSON text."""
-
-
-class InvalidRows(_LazyRows["InvalidRow"]):
-    """``invalidRows``, made a block at a time when written, or all at once when used as a list.
-
-    Half a million invalid rows with their messages cost seconds and gigabytes as objects. The
-    validation keeps what failed as arrays (row, column, rule); the writers ask a block at a
-    time for the errors (text), the JSON text, or the row objects (``blocks()``), so that only a
-    block is ever alive. Any list operation makes every object, once, and then this is a plain
-    list.
+    Invalid row ``i`` (in row order) has the errors ``starts[i]:starts[i + 1]``, in column
+    order. The per-error columns are Arrow string arrays (``column`` is null for a cell beyond
+    the header).
     """
 
-    def __init__(self, count: int, source: RowSource) -> None:
-        super().__init__()
-        self._total = count
-        self._make = source
+    row_numbers: Ints
+    """The spreadsheet row number of each invalid row."""
+    lines: Ints | None
+    """CSV only: the physical line where each invalid row's record starts."""
+    starts: Ints
+    """Where each invalid row's errors start, and (last) their count."""
+    column: Any
+    cell: Any
+    code: Any
+    message: Any
+    value: Any
 
-    def _count(self) -> int:
-        return self._total
+    def __post_init__(self) -> None:
+        count = int(self.starts[-1])
+        if len(self.starts) != len(self.row_numbers) + 1 or any(
+            len(a) != count for a in (self.column, self.cell, self.code, self.message, self.value)
+        ):
+            raise ValueError("an ErrorTable needs one start per row and one entry per error")
+
+    def __len__(self) -> int:
+        """The number of invalid rows."""
+        return len(self.row_numbers)
+
+    def records(self, start: int, stop: int) -> list[tuple[int, list[ErrorRecord]]]:
+        """(rowNumber, errors) of the invalid rows ``[start, stop)``."""
+        lo, hi = int(self.starts[start]), int(self.starts[stop])
+        columns, cells, codes, messages, values = (
+            a.slice(lo, hi - lo).to_pylist()
+            for a in (self.column, self.cell, self.code, self.message, self.value)
+        )
+        known = _CODES
+        bounds = (self.starts[start : stop + 1] - lo).tolist()
+        numbers = self.row_numbers[start:stop].tolist()
+        lines = [None] * len(numbers) if self.lines is None else self.lines[start:stop].tolist()
+        return [
+            (
+                number,
+                [
+                    ErrorRecord(
+                        columns[k],
+                        cells[k],
+                        known.get(codes[k], codes[k]),
+                        messages[k],
+                        values[k],
+                        line,
+                    )
+                    for k in range(bounds[r], bounds[r + 1])
+                ],
+            )
+            for r, (number, line) in enumerate(zip(numbers, lines, strict=True))
+        ]
+
+
+class InvalidRows(_Rows[InvalidRow]):
+    """``invalidRows``: the errors as an :class:`ErrorTable` and the rows' cells as read, which
+    stay in the judged Table (``indexes`` are its data-row indexes, ``keys`` name its columns).
+
+    Half a million invalid rows as objects cost seconds and gigabytes: the writers ask for a
+    block at a time, as errors (:meth:`errors`), JSON text (:meth:`json_lines`) or objects.
+    """
+
+    __slots__ = ("_errors", "_indexes", "_keys", "_table")
+
+    def __init__(
+        self, errors: ErrorTable, table: Table, indexes: Sequence[int] | Ints, keys: Sequence[str]
+    ) -> None:
+        where = _ints(indexes)
+        if len(where) != len(errors) or len(keys) != len(table.header):
+            raise ValueError("one table index per invalid row, and one key per table column")
+        self._errors = errors
+        self._table = table
+        self._indexes = where
+        self._keys = tuple(keys)
+
+    @property
+    def error_table(self) -> ErrorTable:
+        """Every error of these rows, column-wise."""
+        return self._errors
+
+    def __len__(self) -> int:
+        return len(self._indexes)
 
     def _spans(self, size: int) -> Iterator[tuple[int, int]]:
-        for start in range(0, self._total, size):
-            yield start, min(start + size, self._total)
+        count = len(self)
+        for start in range(0, count, size):
+            yield start, min(start + size, count)
+
+    def _make(self, start: int, stop: int) -> list[InvalidRow]:
+        keys = self._keys
+        cells = self._table.row_values(self._indexes[start:stop].tolist())
+        with gc_paused():
+            return [
+                InvalidRow.trusted(
+                    rowNumber=number,
+                    values=dict(zip(keys, row, strict=True)),
+                    errors=[CellError.trusted(**error._asdict()) for error in errors],
+                )
+                for (number, errors), row in zip(
+                    self._errors.records(start, stop), cells, strict=True
+                )
+            ]
 
     def blocks(self, size: int = JSON_BLOCK) -> Iterator[list[InvalidRow]]:
-        """The rows in order, ``size`` at a time; while pending, none is kept after its block."""
-        source: RowSource | None = self._make
-        if source is None:
-            for start in range(0, list.__len__(self), size):
-                yield list.__getitem__(self, slice(start, start + size))
-            return
+        """The row objects in order, ``size`` at a time."""
         for start, stop in self._spans(size):
-            with _MAKING, gc_paused():
-                block = source.rows(start, stop)
-            yield block
+            yield self._make(start, stop)
 
-    def errors(self, size: int = JSON_BLOCK) -> Iterator[tuple[int, Sequence[CellLike]]]:
-        """(rowNumber, errors) of each row in order; while pending, no row object is made."""
-        source: RowSource | None = self._make
-        if source is None:
-            for row in list.__iter__(self):
-                yield row.rowNumber, row.errors
-            return
+    def errors(self, size: int = JSON_BLOCK) -> Iterator[tuple[int, list[ErrorRecord]]]:
+        """(rowNumber, errors) of each row in order, without making a row object."""
         for start, stop in self._spans(size):
-            with _MAKING:
-                made = source.errors(start, stop)
-            yield from made
+            yield from self._errors.records(start, stop)
 
     def json_lines(self, size: int = JSON_BLOCK) -> Iterator[list[str]]:
-        """While pending, each block's rows as JSON text, one line per row (no object made)."""
-        source: RowSource | None = self._make
-        if source is None:
-            raise ValueError("the rows are built: write them with their model")
-        for start, stop in self._spans(size):
-            with _MAKING:
-                lines = source.json(start, stop)
-            yield lines
+        """Each block's rows as JSON text, one line per row, as ``json.dumps`` writes their
+        ``model_dump``: the cells column-wise from the table, the errors per failing cell."""
+        import pyarrow as pa
 
-    def build(self) -> None:
-        """Make every row object (once)."""
-        with _MAKING:
-            if self._make is None:
-                return
-            rows = [row for block in self.blocks() for row in block]
-            self._make = None
-            list.extend(self, rows)
+        from webinar_validate.report.writer import row_objects_json
+
+        columns = self._table.columns
+        for start, stop in self._spans(size):
+            where = pa.array(self._indexes[start:stop], type=pa.int64())
+            numbers = pa.array(self._errors.row_numbers[start:stop], type=pa.int64())
+            cells = {key: col.take(where) for key, col in zip(self._keys, columns, strict=True)}
+            heads = row_objects_json(numbers, cells).to_pylist()
+            yield [
+                f'{head[:-1]}, "errors": [{", ".join(error.json() for error in errors)}]}}'
+                for head, (_, errors) in zip(heads, self._errors.records(start, stop), strict=True)
+            ]
 
 
 def errors_of(rows: Sequence[InvalidRow]) -> Iterator[tuple[int, Sequence[CellLike]]]:
-    """(rowNumber, errors) of each invalid row; lazy rows make no row object for it."""
+    """(rowNumber, errors) of each invalid row; an InvalidRows makes no row object for it."""
     if isinstance(rows, InvalidRows):
         yield from rows.errors()
     else:
         for row in rows:
             yield row.rowNumber, row.errors
-
-
-def stream(rows: Sequence[R]) -> Iterator[R]:
-    """Each row in order; lazy invalid rows are made a block at a time and not kept."""
-    if isinstance(rows, InvalidRows) and rows.pending:
-        for block in rows.blocks():
-            yield from block  # type: ignore[misc]
-    else:
-        yield from rows
-
-
-def blocks_of(rows: Sequence[R]) -> Iterator[Sequence[R]]:
-    """The rows in blocks of JSON_BLOCK; lazy invalid rows are made a block at a time."""
-    if isinstance(rows, InvalidRows):
-        yield from rows.blocks()  # type: ignore[misc]
-        return
-    for start in range(0, len(rows), JSON_BLOCK):
-        yield rows[start : start + JSON_BLOCK]
-
-
-def rows_json(adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None) -> Iterator[str]:
-    """Row objects as the inside of a JSON list, a block at a time, at the report's depth."""
-    for n, block in enumerate(blocks_of(rows)):
-        text = adapter.dump_json(block, indent=indent).decode()
-        body = text[1:-1]  # the list's items; JSON strings hold no raw line breaks
-        if indent is not None:
-            body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
-        yield ("," if n else "") + body
-
-
-def lines_json(blocks: Iterator[list[str]], indent: int | None) -> Iterator[str]:
-    """Rows given as JSON text, one per line, as the inside of the report's list."""
-    inner = "\n" + " " * (4 * indent) if indent is not None else ""
-    first = True
-    for block in blocks:
-        if block:
-            yield ("" if first else ",") + inner + f",{inner}".join(block)
-            first = False
-
-
-def columns_json(
-    numbers: Sequence[int], columns: RowColumns, indent: int | None
-) -> Iterator[bytes]:
-    """Valid rows from their Arrow columns, one compact object per line, a block at a time, as
-    UTF-8 bytes (no str is made of them: the CLI writes them as they are)."""
-    from webinar_validate.report.writer import row_objects_json
-
-    inner = "\n" + " " * (4 * indent) if indent is not None else ""
-    for start in range(0, len(numbers), JSON_BLOCK):
-        stop = min(start + JSON_BLOCK, len(numbers))
-        block = {key: column.slice(start, stop - start) for key, column in columns.items()}
-        texts = row_objects_json(_int_array(numbers[start:stop]), block)
-        yield (("," if start else "") + inner).encode() + _joined(texts, f",{inner}")
-
-
-def _joined(texts: Any, separator: str) -> bytes:
-    """An Arrow string array joined in C into one piece of UTF-8 (no Python object per row)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    whole = pa.LargeListArray.from_arrays(pa.array([0, len(texts)], pa.int64()), texts)
-    joined = pc.binary_join(whole, pa.scalar(separator, texts.type))[0]
-    data: bytes = joined.as_buffer().to_pybytes()
-    return data
-
-
-def _int_array(numbers: Sequence[int]) -> Any:
-    import pyarrow as pa
-
-    return pa.array(numbers, type=pa.int64())

@@ -1,4 +1,6 @@
-"""Rows as JSON text, built column-wise: ``{"rowNumber": 2, "values": {"title": "x", ...}}``.
+"""Rows as JSON text, built column-wise, and the report's row lists written a block at a time.
+
+A row is ``{"rowNumber": 2, "values": {"title": "x", ...}}``.
 
 Reports carry every row as such an object. ``json.dumps`` per row takes seconds for a million
 rows, and so does chaining Arrow string kernels (escape, quote, join) at tens of nanoseconds per
@@ -12,20 +14,23 @@ what ``json.dumps(obj, ensure_ascii=False)`` writes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from webinar_validate.contract.cache import THREADED_ROWS as _THREADED_ROWS
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 _ESCAPES = {c: json.dumps(chr(c), ensure_ascii=False)[1:-1] for c in [*range(32), 34, 92]}
 _CHUNK = 4096  # bytes per chunk of the escape scan
 _BLOCK = 2048  # rows per matrix of views: small enough to stay in cache
 _THREADS = 2  # Arrow and numpy release the GIL; the blocks and the columns run in parallel
+_THREADED_ROWS = 20_000  # below this many rows a pool's per-task cost outweighs the work
 
 
 def _plain(arr: Any) -> Any:
@@ -211,3 +216,52 @@ def row_objects_json(row_numbers: Any, columns: dict[str, Any]) -> Any:
     total = 0 if done is None else done.result()
     data = out.slice(0, total)
     return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), data])
+
+
+# --- the report's row lists, a block at a time -------------------------------------------------
+
+
+def rows_json(
+    adapter: TypeAdapter[Any], rows: Sequence[Any], indent: int | None, size: int
+) -> Iterator[str]:
+    """Row objects as the inside of a JSON list, ``size`` at a time, at the report's depth."""
+    for n, start in enumerate(range(0, len(rows), size)):
+        block = list(rows[start : start + size])
+        text = adapter.dump_json(block, indent=indent).decode()
+        body = text[1:-1]  # the list's items; JSON strings hold no raw line breaks
+        if indent is not None:
+            body = body.rstrip("\n").replace("\n", "\n" + " " * (3 * indent))
+        yield ("," if n else "") + body
+
+
+def lines_json(blocks: Iterable[list[str]], indent: int | None) -> Iterator[str]:
+    """Rows given as JSON text, one per line, as the inside of the report's list."""
+    inner = "\n" + " " * (4 * indent) if indent is not None else ""
+    first = True
+    for block in blocks:
+        if block:
+            yield ("" if first else ",") + inner + f",{inner}".join(block)
+            first = False
+
+
+def columns_json(
+    numbers: Any, columns: dict[str, Any], indent: int | None, size: int
+) -> Iterator[bytes]:
+    """Valid rows from their row numbers (int64) and Arrow columns, one compact object per
+    line, ``size`` at a time, as UTF-8 bytes (no str is made of them: the CLI writes them as
+    they are)."""
+    inner = "\n" + " " * (4 * indent) if indent is not None else ""
+    numbers = _plain(pa.array(numbers, type=pa.int64()))
+    for start in range(0, len(numbers), size):
+        stop = min(start + size, len(numbers))
+        block = {key: column.slice(start, stop - start) for key, column in columns.items()}
+        texts = row_objects_json(numbers.slice(start, stop - start), block)
+        yield (("," if start else "") + inner).encode() + _joined(texts, f",{inner}")
+
+
+def _joined(texts: Any, separator: str) -> bytes:
+    """An Arrow string array joined in C into one piece of UTF-8 (no Python object per row)."""
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(texts)], pa.int64()), texts)
+    joined = pc.binary_join(whole, pa.scalar(separator, texts.type))[0]
+    data: bytes = joined.as_buffer().to_pybytes()
+    return data
