@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from webinar_validate import validate_file
-from webinar_validate.cli.github import column_number, escape_data, escape_property
 from webinar_validate.cli.main import main
+from webinar_validate.cli.reporters import column_number, escape_data, escape_property
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_assets"

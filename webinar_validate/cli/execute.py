@@ -1,5 +1,6 @@
 """The command line of the outputs: ``--annotate``, ``--fix``, ``--valid-out``, ``--invalid-out``
-and the ``template`` subcommand. cli.py wires them in; this module only parses and reports.
+``--output`` and the ``template`` subcommand. ``cli.main`` wires them in; this module parses,
+checks the paths and writes.
 
 The output flags take exactly one input FILE (several inputs would need invented names). No
 output path may be an input file named on the command line (excluded or not), a folder, or
@@ -20,6 +21,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from webinar_validate.cli.display import say
+from webinar_validate.cli.reporters import write_json
 
 if TYPE_CHECKING:
     from webinar_validate.contract.columns import SessionContract
@@ -57,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help="write a copy with every invalid cell red and commented, an errors column "
             "and a Summary sheet",
         )
-    except argparse.ArgumentError:  # already added (cli.py wires this module in)
+    except argparse.ArgumentError:  # already added (cli.main wires this module in)
         return
     group.add_argument(
         "--fix",
@@ -78,9 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _chosen(args: argparse.Namespace) -> list[tuple[str, str, str]]:
     """(dest, flag, path) of each output flag given."""
     return [
-        (dest, flag, path)
-        for dest, flag in OUTPUT_FLAGS.items()
-        if (path := getattr(args, dest, None))
+        (dest, flag, path) for dest, flag in OUTPUT_FLAGS.items() if (path := getattr(args, dest))
     ]
 
 
@@ -110,12 +112,12 @@ def check_paths(
     need exactly one.
     """
     chosen = _chosen(args)
-    named = list(getattr(args, "files", None) or [])
+    named = list(args.files)
     inputs = [*(files or ()), *(f for f in named if files is None or f not in files)]
-    if getattr(args, "schema", None):
+    if args.schema:
         inputs.append(args.schema)  # read too: never overwritten
     outputs = [(flag, path) for _, flag, path in chosen]
-    if getattr(args, "output", None):
+    if args.output:
         outputs.append(("--output", args.output))
     for flag, path in outputs:
         problem = _path_problem(flag, path, inputs)
@@ -131,8 +133,6 @@ def check_paths(
         allowed = _SUFFIXES.get(dest, _TABLE_SUFFIXES)
         if os.path.splitext(path)[1].lower() not in allowed:
             return f"{flag} {path} must end in {' or '.join(allowed)}."
-        if os.path.isdir(path):
-            return f"{flag} {path} is a folder; give a file name."
     for i, (flag, path) in enumerate(outputs):
         for other_flag, other in outputs[i + 1 :]:
             if _same_file(path, other):
@@ -170,6 +170,21 @@ def _path_problem(flag: str, output: str, inputs: Sequence[str]) -> str | None:
     return None
 
 
+def write_output(path: str, reports: Sequence[DryRunReport], err: TextIO) -> int:
+    """Write the JSON report to ``--output`` atomically; 2 (and one line) when it cannot be."""
+    from webinar_validate.cli.outputs._common import atomic_output
+
+    # Through a symbolic link to the file it names, so the link keeps working.
+    target = os.path.realpath(path)
+    try:
+        with atomic_output(target) as temporary, open(temporary, "wb") as stream:
+            write_json(reports, stream.writelines)
+    except OSError as exc:
+        say(err, f"{PROG}: cannot write {path}: {exc.strerror or exc}; it was left as it was.")
+        return 2
+    return 0
+
+
 def run(
     args: argparse.Namespace,
     reports: Sequence[DryRunReport],
@@ -187,14 +202,11 @@ def run(
     if not chosen:
         return 0
     flags = ", ".join(flag for _, flag, _ in chosen)
-    if len(reports) != 1:
-        _say(f"{PROG}: with {flags}, give exactly one input FILE; nothing written.", err)
-        return 2
-    report = reports[0]
+    (report,) = reports  # check_paths let the output flags through with exactly one input
     if not report.judged:
         _say(f"{PROG}: {report.preflight.source} could not be judged; {flags} not written.", err)
         return 2
-    channel = out if getattr(args, "format", "text") == "text" else err
+    channel = out if args.format == "text" else err
     from webinar_validate.errors import WebinarValidateError
 
     status = 0
@@ -262,8 +274,8 @@ def _fix(
         again = validate_file(
             path,
             sheet=sheet,
-            max_rows=getattr(args, "max_rows", None),
-            strict=bool(getattr(args, "strict", False)),
+            max_rows=args.max_rows,
+            strict=args.strict,
             contract=contract,
         )
     for note in notes:
@@ -326,9 +338,7 @@ _ACTIONS = {
 }
 
 
-def template_main(
-    argv: Sequence[str] | None = None, *, contract: SessionContract | None = None
-) -> int:
+def template_main(argv: Sequence[str]) -> int:
     """``webinar-validate template OUT.xlsx|OUT.csv [--force]``; ``argv`` follows ``template``."""
     parser = argparse.ArgumentParser(
         prog=f"{PROG} template",
@@ -338,7 +348,7 @@ def template_main(
     parser.add_argument("out", metavar="OUT.xlsx|OUT.csv", help="the file to write")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     try:
-        args = parser.parse_args(sys.argv[2:] if argv is None else argv)
+        args = parser.parse_args(argv)
     except SystemExit as exc:  # --help and usage errors
         return exc.code if isinstance(exc.code, int) else 2
     target: str = args.out
@@ -357,7 +367,7 @@ def template_main(
     from webinar_validate.cli.outputs.template import write_template
 
     try:
-        write_template(target, contract=contract)
+        write_template(target)
     except OSError as exc:
         print(f"{PROG} template: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
         return 2
