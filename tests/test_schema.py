@@ -279,3 +279,99 @@ def test_a_schema_whose_cross_check_names_a_missing_column_is_refused() -> None:
     schema = pa.DataFrameSchema.from_yaml(text.replace("  title:\n", "  sessionTitle:\n"))
     with pytest.raises(ValueError, match="duplicate_session names the column title"):
         validate_frame(pd.DataFrame([GOOD]), schema=schema)
+
+
+# --- --schema reads a pandera YAML -----------------------------------------------------------
+
+
+def _edited_yaml(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    text = (ROOT / "schemas" / "session-row.pandera.yaml").read_text()
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "ours.pandera.yaml"
+    path.write_text(text)
+    return path
+
+
+RENAMED_CSV = (
+    "courseGroupId,sessionTitle,startDate,endDate,timeZone,webinarProvider,status\n"
+    "3f0c9a4e-1b2c-4d5e-8f90-123456789abc,Hello,2026-09-10T15:00:00Z,2026-09-10T16:00:00Z,"
+    "UTC,zoom,retired\n"
+    "3f0c9a4e-1b2c-4d5e-8f90-123456789abc,Other,2026-09-10T15:00:00Z,2026-09-10T16:00:00Z,"
+    "UTC,zoom,archived\n"
+)
+
+
+def test_the_cli_judges_by_an_edited_pandera_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from webinar_validate.cli.main import main
+
+    schema = _edited_yaml(
+        tmp_path,
+        ("\n  title:\n", "\n  sessionTitle:\n"),
+        ("  title: title\n", "  title: sessionTitle\n"),
+        ("      - archived\n", "      - retired\n"),
+    )
+    sessions = tmp_path / "sessions.csv"
+    sessions.write_text(RENAMED_CSV)
+    assert main(["--schema", str(schema), str(sessions)]) == 1
+    out = capsys.readouterr().out
+    assert "G3 invalid_choice status 'archived' is not one of" in out
+    assert "retired" in out
+    assert "unknown_column" not in out
+    assert "1 valid, 1 invalid" in out
+
+
+def test_a_pandera_yaml_with_a_check_that_is_not_ours_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from webinar_validate.cli.main import main
+
+    schema = _edited_yaml(tmp_path, ("    invalid_uuid:\n", "    unique_values_eq:\n"))
+    sessions = tmp_path / "sessions.csv"
+    sessions.write_text(RENAMED_CSV)
+    assert main(["--schema", str(schema), str(sessions)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert str(schema) in err[0]
+    assert "not a pandera schema this tool can judge by" in err[0]
+
+
+# --- adding a rule is a change to contract/ alone (README: "Adding a rule") ------------------
+
+
+def test_a_rule_added_in_contract_alone_reaches_pandera_yaml_and_the_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from webinar_validate.contract import checks, schema
+
+    def shouting(ctx: Any, col: str) -> pd.Series:
+        text = ctx.text(col)
+        return ~ctx.blank(col) & (text == text.str.upper()) & text.str.contains("[A-Z]")
+
+    def capitals(ctx: Any, col: str, index: Any, value: str) -> str:
+        return f"{col} {value.strip()!r} is all capitals; write it in sentence case."
+
+    entry = ("title_in_capitals", shouting, capitals, ())
+    monkeypatch.setitem(checks.OWN_CHECKS, "title_in_capitals", entry)
+    schema._series_check("title_in_capitals")  # what importing contract.schema does for each
+    own = checks.own_rules
+
+    def with_capitals(spec: ColumnSpec) -> tuple[Rule, ...]:
+        extra = (checks.built_in("title_in_capitals"),) if spec.name == "title" else ()
+        return own(spec) + extra
+
+    monkeypatch.setattr(checks, "own_rules", with_capitals)
+    monkeypatch.setattr(schema, "own_rules", with_capitals)
+    frame = pd.DataFrame([{**GOOD, "title": "BIG NEWS"}, {**GOOD, "title": "Small news"}])
+    report = validate_frame(frame)
+    assert report.flatten() == [(2, "title", "title_in_capitals")]
+    error = report.invalid_rows[0].errors[0]
+    assert error.message == "title 'BIG NEWS' is all capitals; write it in sentence case."
+    text = session_schema().to_yaml()
+    assert text is not None
+    assert "title_in_capitals" in text
+    read_back = pa.DataFrameSchema.from_yaml(text)
+    assert pandera_alone(read_back, frame) == {(0, "title", "title_in_capitals")}
