@@ -19,10 +19,10 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from webinar_validate.cli.display import say
+from webinar_validate.cli.paths import same_file
 from webinar_validate.cli.reporters import write_json
 
 if TYPE_CHECKING:
@@ -86,17 +86,6 @@ def _chosen(args: argparse.Namespace) -> list[tuple[str, str, str]]:
     ]
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):  # ValueError: a NUL in a path
-        pass
-    try:
-        return Path(a).resolve() == Path(b).resolve()
-    except (OSError, ValueError):
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def check_paths(
     args: argparse.Namespace,
     files: Sequence[str] | None = None,
@@ -135,7 +124,7 @@ def check_paths(
             return f"{flag} {path} must end in {' or '.join(allowed)}."
     for i, (flag, path) in enumerate(outputs):
         for other_flag, other in outputs[i + 1 :]:
-            if _same_file(path, other):
+            if same_file(path, other):
                 return f"{flag} and {other_flag} both name {path}; give each output its own path."
     return None
 
@@ -146,7 +135,7 @@ def _path_problem(flag: str, output: str, inputs: Sequence[str]) -> str | None:
     if not output:
         return f"{flag} needs a file name{example}."
     for source in inputs:  # every input named, excluded or not, and the schema file
-        if _same_file(output, source):
+        if same_file(output, source):
             return (
                 f"{flag} {output} is the input file {source}; choose another path "
                 "(an input is never overwritten)."
@@ -304,13 +293,7 @@ def _valid_out(
     err: TextIO,
     contract: SessionContract | None,
 ) -> None:
-    from webinar_validate.cli.outputs import write_valid
-
-    notes: list[str] = []
-    count = write_valid(report, path, contract=contract, notes=notes)
-    _say(f"{PROG}: wrote {path}: {count} valid rows, ready to upload", out)
-    for note in notes:
-        _say(f"{PROG}: note: {note}", err)
+    _split_out(report, path, out, err, contract, valid=True)
 
 
 def _invalid_out(
@@ -321,11 +304,25 @@ def _invalid_out(
     err: TextIO,
     contract: SessionContract | None,
 ) -> None:
-    from webinar_validate.cli.outputs import write_invalid
+    _split_out(report, path, out, err, contract, valid=False)
+
+
+def _split_out(
+    report: DryRunReport,
+    path: str,
+    out: TextIO,
+    err: TextIO,
+    contract: SessionContract | None,
+    *,
+    valid: bool,
+) -> None:
+    from webinar_validate.cli.outputs import write_invalid, write_valid
 
     notes: list[str] = []
-    count = write_invalid(report, path, contract=contract, notes=notes)
-    _say(f"{PROG}: wrote {path}: {count} invalid rows with their errors", out)
+    write = write_valid if valid else write_invalid
+    count = write(report, path, contract=contract, notes=notes)
+    what = "valid rows, ready to upload" if valid else "invalid rows with their errors"
+    _say(f"{PROG}: wrote {path}: {count} {what}", out)
     for note in notes:
         _say(f"{PROG}: note: {note}", err)
 

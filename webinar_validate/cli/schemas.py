@@ -13,49 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from webinar_validate.contract.columns import ColumnSpec, Kind, SessionContract
-from webinar_validate.contract.values import UUID, accepted_zones
+from webinar_validate.contract.columns import SessionContract
+from webinar_validate.contract.kinds import json_schema
 from webinar_validate.report.model import DryRunReport
-
-_INSTANT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
-
-
-def _column_schema(spec: ColumnSpec) -> dict[str, Any]:
-    """The JSON Schema of one column's normalised value in validRows."""
-    schema: dict[str, Any]
-    if spec.kind is Kind.INTEGER:
-        schema = {"type": "integer"}
-        if spec.minimum is not None:
-            schema["minimum"] = spec.minimum
-    elif spec.kind is Kind.BOOLEAN:
-        schema = {"type": "boolean"}
-    elif spec.kind is Kind.EMAILS:
-        schema = {"type": "array", "items": {"type": "string", "format": "email"}, "minItems": 1}
-    elif spec.kind is Kind.UUID:
-        schema = {"type": "string", "format": "uuid", "pattern": f"^{UUID.replace('A-F', '')}$"}
-    elif spec.kind is Kind.INSTANT:
-        schema = {"type": "string", "format": "date-time", "pattern": _INSTANT}
-    elif spec.kind is Kind.TIME_ZONE:
-        schema = {"type": "string", "enum": accepted_zones()}
-    elif spec.kind is Kind.URL:
-        schema = {"type": "string", "format": "uri", "pattern": "^https://"}
-    elif spec.kind is Kind.LANGUAGE:
-        schema = {"type": "string", "pattern": "^[a-z]{2}(?:-[A-Z]{2})?$"}
-    else:
-        schema = {"type": "string"}
-    if spec.choices:
-        schema["enum"] = list(spec.choices)
-    if spec.max_length is not None:
-        schema["maxLength"] = spec.max_length
-    if spec.pattern is not None:
-        schema["pattern"] = spec.pattern
-    if spec.description:
-        schema["description"] = spec.description
-    if not spec.required:
-        schema = {"anyOf": [schema, {"type": "null"}]} | (
-            {"description": schema.pop("description")} if "description" in schema else {}
-        )
-    return schema
 
 
 def row_schema(contract: SessionContract | None = None) -> dict[str, Any]:
@@ -65,7 +25,7 @@ def row_schema(contract: SessionContract | None = None) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Webinar session row (normalised values of a valid row)",
         "type": "object",
-        "properties": {spec.name: _column_schema(spec) for spec in contract.columns},
+        "properties": {spec.name: json_schema(spec) for spec in contract.columns},
         "required": [spec.name for spec in contract.columns if spec.required],
         "additionalProperties": True,
     }

@@ -18,7 +18,6 @@ import pyarrow as pa
 
 from webinar_validate.contract import values as _values
 from webinar_validate.contract.cells import (
-    ISO_SHAPE,
     _as_text,
     _ends_with_offset,
     _places,
@@ -30,6 +29,7 @@ from webinar_validate.contract.cells import (
     to_int,
     trimmed_text,
 )
+from webinar_validate.contract.values import ISO_SHAPE
 
 if TYPE_CHECKING:
     from webinar_validate.contract.columns import Rule, SessionContract

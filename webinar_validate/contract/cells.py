@@ -13,10 +13,8 @@ import pyarrow as pa
 
 from webinar_validate.contract import scans as _bytescan
 from webinar_validate.contract import values as _values
+from webinar_validate.contract.values import ISO_WITH_OFFSET
 
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
-ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
-ISO_SHAPE = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 _MAX_DIGITS = 15
 T = TypeVar("T")
 R = TypeVar("R")

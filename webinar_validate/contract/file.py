@@ -80,15 +80,7 @@ def load_contract(
     path: str | os.PathLike[str], base: SessionContract | None = None
 ) -> SessionContract:
     """The contract ``base`` (default: the session contract) extended by a schema file."""
-    where = os.fspath(path)
-    data = _read(where)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"schema file {where} is not UTF-8 text; save it as UTF-8 (YAML or JSON)"
-        ) from None
-    return parse_contract(_parse(where, text), source=where, base=base)
+    return load_schema_file(path, base)[0]
 
 
 def load_schema_file(

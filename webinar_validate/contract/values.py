@@ -82,6 +82,10 @@ CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 """The words a yes/no cell may hold, in any letter case, and what each means."""
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
+ISO_SHAPE = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+"""An ISO 8601 date-time, with or without its UTC offset (``ISO_WITH_OFFSET``: with)."""
 
 
 def trim(text: str) -> str:

@@ -15,11 +15,12 @@ import pandas as pd
 
 from webinar_validate.codes import Code
 from webinar_validate.contract.cache import Context
-from webinar_validate.contract.columns import Kind, SessionContract
+from webinar_validate.contract.columns import SessionContract
+from webinar_validate.contract.kinds import frame_dtypes
 from webinar_validate.engine.failures import invalid_rows as invalid_rows_of
 from webinar_validate.engine.normalize import later
 from webinar_validate.engine.verdict import Failures
-from webinar_validate.report.frames_out import INSTANT_DTYPE, FrameTypes
+from webinar_validate.report.frames_out import FrameTypes
 from webinar_validate.report.model import (
     BackgroundJob,
     BulkImport,
@@ -32,14 +33,6 @@ from webinar_validate.report.model import (
 )
 from webinar_validate.report.rows import ValidRows
 from webinar_validate.table import Table
-
-_DTYPES: dict[Kind, str] = {
-    Kind.INTEGER: "Int64",
-    Kind.BOOLEAN: "boolean",
-    Kind.INSTANT: INSTANT_DTYPE,
-    Kind.EMAILS: "object",
-}
-"""The pandas dtype of ``valid_frame()``'s column of each kind; any other kind is ``str``."""
 
 
 def assemble(
@@ -91,10 +84,7 @@ def assemble(
 
 def frame_types(contract: SessionContract, keys: Sequence[str]) -> FrameTypes:
     """The contract's columns and the pandas dtype of each (and of the file's other ``keys``)."""
-    dtypes = dict.fromkeys(keys, "str")
-    for spec in contract.columns:
-        dtypes[spec.name] = _DTYPES.get(spec.kind, "str")
-    return FrameTypes(contract.names, dtypes)
+    return FrameTypes(contract.names, frame_dtypes(contract, keys))
 
 
 def _valid_rows(

@@ -15,9 +15,6 @@ import pandas as pd
 from webinar_validate.report.items import InvalidRow, ValidRow
 from webinar_validate.report.rows import ValidRows
 
-INSTANT_DTYPE = "datetime64[us, UTC]"
-"""The dtype of a column of instants: its ISO 8601 texts are parsed."""
-
 
 class FrameTypes(NamedTuple):
     """What types the columns of ``valid_frame()``, handed over by the engine."""
@@ -75,7 +72,7 @@ def valid_frame(
         row_numbers = [row.rowNumber for row in rows]
     for name in columns:
         dtype: Any = types.dtypes.get(name, "str") if types is not None else _inferred(frame, name)
-        if dtype == INSTANT_DTYPE:
+        if str(dtype).startswith("datetime64["):  # instants: their ISO 8601 texts are parsed
             frame[name] = pd.to_datetime(frame[name], format="ISO8601", utc=True).astype(dtype)
         else:
             frame[name] = frame[name].astype(dtype)

@@ -18,10 +18,10 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from webinar_validate.cli.outputs._signals import signals_clean_up
+from webinar_validate.cli.paths import same_file
 from webinar_validate.contract import values as _values
 from webinar_validate.errors import UsageError
 from webinar_validate.table import CsvDialect, Table
@@ -96,18 +96,6 @@ def output_format(path: str | os.PathLike[str], flag: str, allowed: Sequence[str
         names = " or ".join(f".{k}" for k in allowed)
         raise UsageError(f"{flag} {os.fspath(path)} must end in {names}.")
     return kind
-
-
-def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether two paths name the same file (by inode when both exist, else by resolved path)."""
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):  # ValueError: a NUL in a path
-        pass
-    try:
-        return Path(a).resolve() == Path(b).resolve()
-    except (OSError, ValueError):
-        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def refuse_input(out: str | os.PathLike[str], flag: str, *inputs: str) -> None:

@@ -19,21 +19,17 @@ second read of the file. The output is CSV or XLSX by its extension: a CSV copy 
 written in the input's encoding, BOM, delimiter and line endings; an XLSX copy of an XLSX keeps
 the rest of the workbook, formulas with their saved values.
 
-The patterns (UUID, whole number, language, control characters, ISO date-time) are the checks'
-own (``values``, ``cache``), imported when fixes are planned: a report exists by then, so
-pandas is already loaded. Trimming and the formula test are the checks' own too
-(``_values.trim``, ``_values.formula_start``).
+What a safe fix of each kind is lives with the kind (``contract.kinds.fixed_text``), from the
+checks' own patterns, trimming and formula test: a fix accepts exactly what the checks accept.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from webinar_validate.cli.outputs._common import (
     Value,
@@ -52,40 +48,13 @@ from webinar_validate.cli.outputs._common import (
 from webinar_validate.cli.outputs._workbook import open_copy
 from webinar_validate.codes import Code
 from webinar_validate.contract import values as _values
-from webinar_validate.contract.columns import Col, ColumnSpec, Kind, SessionContract
+from webinar_validate.contract.columns import Col, Kind, SessionContract
+from webinar_validate.contract.kinds import fixed_text
 from webinar_validate.errors import UsageError
 from webinar_validate.table import Table, cell_ref
 
 if TYPE_CHECKING:
     from webinar_validate.report.model import DryRunReport
-
-_OFFSET = re.compile(r"[+-][0-9]{2}:[0-9]{2}")
-_BOOLEANS = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
-_MAX_DIGITS = 15
-
-
-class _Patterns(NamedTuple):
-    uuid: re.Pattern[str]
-    whole: re.Pattern[str]
-    language: re.Pattern[str]
-    control: re.Pattern[str]
-    instant: re.Pattern[str]
-    with_offset: re.Pattern[str]
-
-
-@cache
-def _patterns() -> _Patterns:
-    """The checks' own patterns, so that a fix accepts exactly what the checks accept."""
-    from webinar_validate.contract import cells as _cells
-
-    return _Patterns(
-        re.compile(_values.UUID),
-        re.compile(_values.WHOLE_NUMBER),
-        re.compile(_values.LANGUAGE),
-        re.compile(_values.CONTROL),
-        re.compile(_cells.ISO_SHAPE),
-        re.compile(_cells.ISO_WITH_OFFSET),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,54 +83,6 @@ class _Planned:
     index: int
     column: int
     kind: Kind
-
-
-def fixed_text(spec: ColumnSpec, raw: str, zone: str | None) -> str:
-    """The safe fix of one cell of a known column (``raw`` itself when there is none).
-
-    ``zone`` is the row's canonical time zone when its timeZone cell is valid, else None.
-    """
-    after = _fixed(spec, raw, zone)
-    if after != raw and runs_as_formula(after):
-        # The fix would make (or keep) a cell that a spreadsheet runs: removing a leading tab,
-        # CR or white space that kept it from running, say. Not a safe change.
-        return raw
-    return after
-
-
-def _fixed(spec: ColumnSpec, raw: str, zone: str | None) -> str:
-    patterns = _patterns()
-    if patterns.control.search(raw):
-        return raw
-    if not spec.judged_as_number_or_date and runs_as_formula(raw):
-        return raw  # flagged formula_injection: the user decides what the cell should say
-    text = _values.trim(raw)  # what is checked and sent
-    kind = spec.kind
-    if spec.choices:
-        return {c.lower(): c for c in spec.choices}.get(text.lower(), text)
-    if kind is Kind.UUID and patterns.uuid.fullmatch(text):
-        return text.lower()
-    if kind is Kind.TIME_ZONE:
-        return _values.canonical_zone(text) or text
-    if kind is Kind.BOOLEAN:
-        return _BOOLEANS.get(text.lower(), text)
-    if kind is Kind.LANGUAGE and patterns.language.fullmatch(text):
-        language, _, region = text.replace("_", "-").partition("-")
-        return f"{language.lower()}-{region.upper()}" if region else language.lower()
-    if kind is Kind.INTEGER and patterns.whole.fullmatch(text):
-        whole = text.split(".", 1)[0]
-        return str(int(whole)) if len(whole.lstrip("+-")) <= _MAX_DIGITS else text
-    if (
-        kind is Kind.INSTANT
-        and zone is not None
-        and patterns.instant.fullmatch(text)
-        and not patterns.with_offset.fullmatch(text)
-    ):
-        resolved, _ = _values.resolve_local(text, zone)
-        suffix = resolved[19:] if resolved else ""
-        # The user's own digits, plus the offset; a gap or overlap time has none and stays.
-        return text + suffix if _OFFSET.fullmatch(suffix) else text
-    return text
 
 
 def plan(report: DryRunReport, table: Table, contract: SessionContract) -> list[_Planned]:
