@@ -524,11 +524,11 @@ def csv_cases() -> None:
         BAD_TZ_ERRORS,
     )
     refused("csv_utf32", "input.csv", text.encode("utf-32"), "unreadable_file")
-    # Not valid UTF-8, so the whole file is Windows-1252 (CONTRACT: "or else Windows-1252"): the
-    # Latin-1 "é" reads right, the UTF-8 "ä" and en dash read as "Ã¤" and "â€“" (valid titles).
+    # UTF-8 lines and a Latin-1 "é": two encodings mixed (CONTRACT v2 "Encodings"), refused
+    # rather than read whole as Windows-1252 (which made the UTF-8 "ä" and en dash "Ã¤", "â€“").
     latin = csv_bytes([s(1, title="Café Deutsch")]).decode().encode("latin-1")
     utf8 = csv_bytes([s(2, title="Präsentation \u2013 Teil 2")]).split(b"\n", 1)[1]
-    judged("csv_latin1_in_utf8", "input.csv", latin + utf8, [s(1), s(2)])
+    refused("csv_latin1_in_utf8", "input.csv", latin + utf8, "unreadable_file")
     judged(
         "csv_tab_delimited_named_csv",
         "input.csv",
@@ -543,7 +543,8 @@ def csv_cases() -> None:
     header = [*BASE, "notes", "notes"]
     raw = csv_text([header, [*texts(s(1)), "a", "b"]]).encode()
     refused("csv_duplicate_unknown_headers", "input.csv", raw, "duplicate_column")
-    judged("csv_header_only", "input.csv", b"\xef\xbb\xbf" + ",".join(BASE).encode() + b"\r\n", [])
+    header_only = b"\xef\xbb\xbf" + ",".join(BASE).encode() + b"\r\n"
+    judged("csv_header_only", "input.csv", header_only, [], [], ["nothing_to_import"])
     refused("csv_blank_lines_only", "input.csv", b"\r\n \r\n\t\r\n,,,\r\n\r\n", "empty_file")
 
     short = texts(s(2))[:3]  # endDate, timeZone and webinarProvider missing

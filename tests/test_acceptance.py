@@ -66,10 +66,19 @@ ROW_LEVEL_CODES = (
 # row-level code that is also a file-level code.
 FILE_LEVEL_ALSO = ("formula_injection",)
 WARNING_CODES = ("header_normalized", "unknown_column", "blank_row")
+# CONTRACT.md "v2 additions": warnings for likely mistakes, each naming its cell.
+V2_WARNING_CODES = ("offset_mismatch", "starts_in_the_past", "price_looks_like_units")
+# Warnings of our own, outside the contract (as the exit-2 code ``usage`` is).
+OUR_WARNING_CODES = ("nothing_to_import",)
 # Codes a case folder cannot show, and the test here that covers each instead.
 COVERED_ELSEWHERE = {"file_not_found": "test_missing_path_is_file_not_found"}
 
 EXPECTED_KEYS = ("args", "exit", "file_errors", "rows", "warnings", "valid", "invalid", "blank")
+WORDS_KEY = "words"
+"""Optional, after the others: what the messages must say. A list of entries
+``{"code": CODE, "row": N, "column": C, "has": [words]}`` (``row`` and ``column`` optional): some
+message of a row error, file error or warning with that code (at that row and column) holds
+every word of ``has`` (the cell, the cause, the fix)."""
 ANY_COLUMN = "*"  # extra_cells: the contract names no column for a cell beyond the header
 JOB_KEYS = {"id", "type", "description", "errorMessage", "createdAt", "repeatable", "status"}
 
@@ -332,6 +341,39 @@ def test_case(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _outcome(report, status, args) == {key: expected[key] for key in EXPECTED_KEYS}
     if status != 2:
         _check_rows(report, path, args)
+    _check_words(report, expected.get(WORDS_KEY, []))
+
+
+def _messages(report: Any) -> list[tuple[str, int | None, str | None, str]]:
+    """(code, row, column, message) of every row error, file error and warning."""
+    api = report["data"]["APIBulkWebinarImport"]
+    found: list[tuple[str, int | None, str | None, str]] = [
+        (e["code"], row["rowNumber"], e["column"], e["message"])
+        for row in api["invalidRows"]
+        for e in row["errors"]
+    ]
+    found += [(e["extensions"]["code"], None, None, e["message"]) for e in report["errors"]]
+    found += [
+        (w["code"], None, None, w["message"]) for w in report["extensions"]["preflight"]["warnings"]
+    ]
+    return found
+
+
+def _check_words(report: Any, wanted: list[dict[str, Any]]) -> None:
+    """Each entry of expected.json's ``words``: some message with its code says every word."""
+    found = _messages(report)
+    for entry in wanted:
+        candidates = [
+            message
+            for code, row, column, message in found
+            if code == entry["code"]
+            and entry.get("row") in (None, row)
+            and entry.get("column") in (None, column)
+        ]
+        assert candidates, f"no {entry['code']} message at {entry}"
+        assert any(all(word in message for word in entry["has"]) for message in candidates), (
+            f"{entry['code']}: no message says all of {entry['has']}: {candidates}"
+        )
 
 
 @pytest.mark.parametrize("kind", ["missing", "directory"])
@@ -356,7 +398,13 @@ def test_every_contract_code_has_a_case() -> None:
         shown.update(expected["file_errors"])
         shown.update(code for _, _, code in expected["rows"])
         shown.update(expected["warnings"])
-    every = {*FILE_LEVEL_CODES, *ROW_LEVEL_CODES, *WARNING_CODES}
+    every = {
+        *FILE_LEVEL_CODES,
+        *ROW_LEVEL_CODES,
+        *WARNING_CODES,
+        *V2_WARNING_CODES,
+        *OUR_WARNING_CODES,
+    }
     missing = sorted(every - shown - set(COVERED_ELSEWHERE))
     assert not missing, f"codes with no case in tests/cases: {missing}"
 
@@ -369,9 +417,12 @@ def test_expected_files_are_well_formed() -> None:
         name = _case_id(folder)
         _input_of(folder)
         exp = _load_expected(folder)
-        if tuple(exp) != EXPECTED_KEYS:
-            problems.append(f"{name}: keys {list(exp)}, want {list(EXPECTED_KEYS)}")
+        if tuple(exp) not in (EXPECTED_KEYS, (*EXPECTED_KEYS, WORDS_KEY)):
+            problems.append(f"{name}: keys {list(exp)}, want {list(EXPECTED_KEYS)} (+ words)")
             continue
+        for entry in exp.get(WORDS_KEY, []):
+            if not set(entry) <= {"code", "row", "column", "has"} or not entry.get("has"):
+                problems.append(f"{name}: a words entry wants code, has, and row/column: {entry}")
         rows, counts = exp["rows"], (exp["valid"], exp["invalid"], exp["blank"])
         if rows != sorted(rows) or exp["file_errors"] != sorted(exp["file_errors"]):
             problems.append(f"{name}: rows or file_errors not sorted")
@@ -381,7 +432,7 @@ def test_expected_files_are_well_formed() -> None:
             problems.append(f"{name}: unknown file-level code")
         if not {code for _, _, code in rows} <= set(ROW_LEVEL_CODES):
             problems.append(f"{name}: unknown row-level code")
-        if not set(exp["warnings"]) <= set(WARNING_CODES):
+        if not set(exp["warnings"]) <= {*WARNING_CODES, *V2_WARNING_CODES, *OUR_WARNING_CODES}:
             problems.append(f"{name}: unknown warning code")
         if exp["exit"] == 2:
             if not exp["file_errors"] or rows or counts != (0, 0, 0) or exp["warnings"]:

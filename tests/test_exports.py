@@ -52,3 +52,12 @@ def test_importing_the_package_does_not_import_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_readme_documents_every_exported_name() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The public API", 1)[1].split("\n### ", 1)[0]
+    for name in webinar_validate.__all__:
+        assert f"`{name}`" in section, name

@@ -103,7 +103,9 @@ def test_the_whole_corpus_through_the_cli_process() -> None:
     lines = done.stderr.splitlines()
     assert [line.split(": ", 1)[0] for line in lines] == refused
     judged = [str(path) for path, expected in CASES if expected["exit"] != 2]
-    summaries = [line for line in done.stdout.splitlines() if line.endswith(" rows read)")]
+    summaries = [  # "(1 row read)", "(0 rows read)"
+        line for line in done.stdout.splitlines() if line.endswith((" row read)", " rows read)"))
+    ]
     assert [line.split(": ", 1)[0] for line in summaries] == judged
 
     assert _fingerprint(paths) == before
@@ -121,12 +123,12 @@ def test_a_report_written_elsewhere_leaves_the_inputs_alone(tmp_path: Path) -> N
     assert sorted(p.name for p in HOSTILE.rglob("*")) == listing
 
 
-def test_latin1_bytes_in_utf8_read_as_windows_1252() -> None:
-    """The file is not UTF-8, so all of it is Windows-1252: the Latin-1 é reads right, and the
-    UTF-8 bytes elsewhere read as the characters Windows-1252 gives them."""
+def test_latin1_bytes_in_utf8_are_two_encodings_mixed() -> None:
+    """A Latin-1 é on line 2 and UTF-8 on line 3: mixed (CONTRACT v2 "Encodings"), refused
+    naming line 2, not read whole as Windows-1252 (which turned the UTF-8 ä into Ã¤)."""
     report = validate_file(HOSTILE / "csv_latin1_in_utf8" / "input.csv")
-    titles = [row.values["title"] for row in report.valid_rows]
-    assert titles == ["Café Deutsch", "Pr\u00c3\u00a4sentation \u00e2\u20ac\u201c Teil 2"]
+    assert [e.extensions.code for e in report.errors] == ["unreadable_file"]
+    assert "line 2 is not UTF-8" in report.errors[0].message
 
 
 # --------------------------------------------------------------------------- paths

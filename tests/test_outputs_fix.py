@@ -181,7 +181,7 @@ def test_typed_cells_of_a_workbook(tmp_path: Path) -> None:
     assert [str(f) for f in fixes] == [
         "Sessions!F2 2026-01-15T10:00:00 -> 2026-01-15T10:00:00-05:00",
         "Sessions!M2 TRUE -> yes",
-        "Sessions!Q2 ' draft ' -> draft",
+        'Sessions!Q2 " draft " -> draft',
     ]
     sheet = openpyxl.load_workbook(out)["Sessions"]
     assert (sheet["F2"].value, sheet["M2"].value, sheet["Q2"].value) == (

@@ -112,17 +112,19 @@ def test_an_extended_contract_gets_its_columns(tmp_path: Path) -> None:
 # --- the subcommand ------------------------------------------------------------------------------
 
 
-def test_template_main_writes_and_refuses_to_overwrite(
+def test_template_main_writes_and_overwrites_saying_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The overwrite policy of every output (issue 13): an existing file is overwritten, and
+    # the "wrote" line says so; --force is still accepted.
     out = tmp_path / "t.xlsx"
     assert template_main([str(out)]) == 0
-    assert f"wrote {out}" in capsys.readouterr().out
+    assert f"wrote {out}: " in capsys.readouterr().out
     assert validate_file(out).exit_status == 0
     out.write_bytes(b"mine")
-    assert template_main([str(out)]) == 2
-    assert "already exists; pass --force" in capsys.readouterr().err
-    assert out.read_bytes() == b"mine"
+    assert template_main([str(out)]) == 0
+    assert f"wrote {out}, replacing the file that was there: " in capsys.readouterr().out
+    assert validate_file(out).exit_status == 0
     assert template_main([str(out), "--force"]) == 0
     assert validate_file(out).exit_status == 0
 

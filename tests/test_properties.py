@@ -200,6 +200,9 @@ def test_csv_rows_are_all_accounted_for_and_round_trip(
     if encoding == "cp1252":  # a file that happens to be valid UTF-8 is read as UTF-8
         with suppress(UnicodeDecodeError):
             assume(raw.decode("utf-8") == raw.decode("cp1252"))
+        # ...and one with a valid UTF-8 sequence by chance (Ä€ is U+0100) may be two encodings
+        # mixed (CONTRACT v2 "Encodings"): only files without one are surely Windows-1252.
+        assume(raw.decode("utf-8", "ignore").isascii())
     with _folder() as folder:
         path = folder / "sessions.csv"
         path.write_bytes(raw)

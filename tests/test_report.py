@@ -106,10 +106,11 @@ def test_raise_for_status_raises_the_file_level_error_with_every_problem(tmp_pat
     from webinar_validate.errors import FileNotFound
 
     path = tmp_path / "cols.csv"
-    path.write_text("title\nx\n", encoding="utf-8")
+    path.write_text("title,notes\nx,y\n", encoding="utf-8")
     with pytest.raises(HeaderError) as caught:
-        validate_file(path).raise_for_status()
-    assert [p.code for p in caught.value.problems] == [Code.MISSING_COLUMN] * 5
+        validate_file(path, strict=True).raise_for_status()
+    # every problem: the unknown column, and one missing_column message naming all five
+    assert [p.code for p in caught.value.problems] == [Code.UNKNOWN_COLUMN, Code.MISSING_COLUMN]
     with pytest.raises(FileNotFound):
         validate_file(tmp_path / "nope.csv").raise_for_status()
     good = Path(__file__).resolve().parents[1] / "sample_assets" / "sessions.csv"

@@ -53,6 +53,11 @@ class Code(StrEnum):
     # warnings: never make a row invalid
     HEADER_NORMALIZED = "header_normalized"
     BLANK_ROW = "blank_row"
+    # warnings for likely mistakes (CONTRACT.md v2): each names its cell
+    OFFSET_MISMATCH = "offset_mismatch"
+    STARTS_IN_THE_PAST = "starts_in_the_past"
+    PRICE_LOOKS_LIKE_UNITS = "price_looks_like_units"
+    NOTHING_TO_IMPORT = "nothing_to_import"  # ours, outside the contract (as USAGE is)
 
 
 FILE_LEVEL_CODES = frozenset(
@@ -69,4 +74,14 @@ FILE_LEVEL_CODES = frozenset(
         Code.FORMULA_INJECTION,  # a header cell that starts like a formula
     }
 )
-WARNING_CODES = frozenset({Code.HEADER_NORMALIZED, Code.UNKNOWN_COLUMN, Code.BLANK_ROW})
+WARNING_CODES = frozenset(
+    {
+        Code.HEADER_NORMALIZED,
+        Code.UNKNOWN_COLUMN,
+        Code.BLANK_ROW,
+        Code.OFFSET_MISMATCH,
+        Code.STARTS_IN_THE_PAST,
+        Code.PRICE_LOOKS_LIKE_UNITS,
+        Code.NOTHING_TO_IMPORT,
+    }
+)

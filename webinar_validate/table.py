@@ -38,6 +38,7 @@ class Table:
     __slots__ = (
         "_columns",
         "_rows",
+        "dataframe",
         "dialect",
         "extra_cells",
         "extras",
@@ -69,6 +70,7 @@ class Table:
         dialect: CsvDialect | None = None,
         extras: dict[int, list[str]] | None = None,
         workbook: bytes | None = None,
+        dataframe: str | None = None,
     ) -> None:
         if (rows is None) == (columns is None):
             raise TypeError("a Table needs exactly one of rows and columns")
@@ -99,6 +101,9 @@ class Table:
         dropped (only rows in ``extra_cells``), so that outputs never read the file again."""
         self.workbook = workbook
         """XLSX only: the exact bytes of the workbook that was judged, for outputs that copy it."""
+        self.dataframe = dataframe
+        """The library of the DataFrame the cells came from (``"pandas"``, ``"polars"``); None
+        for a file. Its typed dates are datetimes without a time zone, not spreadsheet cells."""
         self._rows = rows
         self._columns = columns
 

@@ -36,6 +36,40 @@ def display(text: str) -> str:
     return _CONTROL.sub(_escaped, text)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 cell``, ``2 cells``: a count with its noun in agreement (``plural`` when it is not
+    ``noun + "s"``)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def listed(words: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: words listed as a sentence lists them."""
+    items = list(words)
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def shown_value(text: str) -> str:
+    r"""A cell's text as a person reads it on one line: as it is, or in straight double quotes
+    when it is empty, has white space at either end or holds a character that cannot be seen.
+    Such a character (a control, NBSP or any space but the plain one, a zero-width character, a
+    BOM) is shown as ``\n``, ``\r``, ``\t`` or ``\uXXXX``, never as Python's repr."""
+    seen = text if text.isprintable() else "".join(_visible(ch) for ch in text)
+    if not text or text != text.strip() or seen != text:
+        return f'"{seen}"'
+    return seen
+
+
+def _visible(char: str) -> str:
+    if char.isprintable():
+        return char
+    named = _NAMED.get(char)
+    if named:
+        return named
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
 def _escaped(match: re.Match[str]) -> str:
     char = match.group()
     return _NAMED.get(char) or f"\\u{ord(char):04x}"

@@ -2,9 +2,11 @@
 ``--output`` and the ``template`` subcommand. ``cli.main`` wires them in; this module parses,
 checks the paths and writes.
 
-The output flags take exactly one input FILE (several inputs would need invented names). No
-output path may be an input file named on the command line (excluded or not), a folder, or
-another output's path. Outputs are built from the report and the Table it judged, never from a
+The output flags take exactly one input FILE (several inputs would need invented names). The
+overwrite policy, the same for every output (``--output``, the output flags and ``template``):
+an existing file is overwritten (the "wrote" line says so), but no output path may be an input
+file named on the command line (excluded or not), the ``--schema`` file, a folder, or another
+output's path. Outputs are built from the report and the Table it judged, never from a
 second read of the input. An output that cannot be written (openpyxl cannot load the workbook, a
 full disk) is one line on stderr and exit status 2, after the report. Nothing here imports
 openpyxl or pandas until an output is asked for, so ``--help`` stays fast.
@@ -14,16 +16,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import stat
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from webinar_validate.cli.display import say
-from webinar_validate.cli.paths import same_file
-from webinar_validate.cli.reporters import write_json
+from webinar_validate.cli.display import counted, say
+from webinar_validate.cli.paths import OVERWRITES, OVERWRITES_SHORT, replacing, same_file
+from webinar_validate.cli.reporters import summary, write_json
 
 if TYPE_CHECKING:
     from webinar_validate.contract.columns import SessionContract
@@ -38,28 +39,25 @@ OUTPUT_FLAGS = {
 }
 _SUFFIXES = {"annotate": (".xlsx",)}
 _TABLE_SUFFIXES = (".csv", ".xlsx")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _line(text: str) -> str:
-    """``text`` as one printable line: control characters escaped (``\\n``), never raw."""
-    return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 def _say(text: str, stream: TextIO) -> None:
-    print(_line(text), file=stream)
+    """Print one line, control characters escaped (``\\n``), never raw."""
+    say(stream, text)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the output flags to ``webinar-validate``'s parser (a second call changes nothing)."""
     try:
-        group = parser.add_argument_group("files to act on (with one input FILE)")
+        group = parser.add_argument_group(
+            "files to act on (with one input FILE)",
+            description=OVERWRITES,
+        )
         group.add_argument(
             "--annotate",
             metavar="OUT.xlsx",
             help="write a copy with every invalid cell red and commented, an errors column "
-            "and a Summary sheet",
+            f"and a Summary sheet ({OVERWRITES_SHORT})",
         )
     except argparse.ArgumentError:  # already added (cli.main wires this module in)
         return
@@ -67,15 +65,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fix",
         metavar="OUT",
         help="write a corrected copy (.csv or .xlsx) with only safe fixes, list each fix and "
-        "check the copy again",
+        f"check the copy again ({OVERWRITES_SHORT})",
     )
     group.add_argument(
-        "--valid-out", metavar="FILE", help="write the valid rows, ready to upload (.csv or .xlsx)"
+        "--valid-out",
+        metavar="FILE",
+        help=f"write the valid rows, ready to upload (.csv or .xlsx; {OVERWRITES_SHORT})",
     )
     group.add_argument(
         "--invalid-out",
         metavar="FILE",
-        help="write the invalid rows with rowNumber and errors (.csv or .xlsx)",
+        help=f"write the invalid rows with rowNumber and errors (.csv or .xlsx; "
+        f"{OVERWRITES_SHORT})",
     )
 
 
@@ -223,11 +224,13 @@ def _annotate(
 ) -> None:
     from webinar_validate.cli.outputs import annotate
 
+    replaced = replacing(path)
     notes = annotate(report, report.preflight.source, path)
     cells = {e.cell for row in report.invalid_rows for e in row.errors}
+    rows = len(report.invalid_rows)
     _say(
-        f"{PROG}: wrote {path}: {len(cells)} invalid cells in {len(report.invalid_rows)} rows "
-        "marked red, with comments and a Summary sheet",
+        f"{PROG}: wrote {path}{replaced}: {counted(len(cells), 'invalid cell')} in "
+        f"{counted(rows, 'row')} marked red, with comments and a Summary sheet",
         out,
     )
     for note in notes:
@@ -246,19 +249,23 @@ def _fix(
     from webinar_validate.engine.run import validate_file
 
     notes: list[str] = []
+    replaced = replacing(path)
     fixes = fix(report, report.preflight.source, path, contract=contract, notes=notes)
     for item in fixes:
         _say(str(item), out)
-    counted = f"{len(fixes)} fix" + ("" if len(fixes) == 1 else "es")
+    made = counted(len(fixes), "fix", "fixes")
     table = report.judged_table
     same_cells = not fixes and table is not None and table.dialect is not None
     if same_cells and path.lower().endswith(".csv"):
         # A CSV copy of a CSV with no fix holds the judged cells in the input's own dialect:
         # its verdict is the report's (checking it again cost a wide file seconds).
-        _say(f"{PROG}: wrote {path} with {counted}; the same cells, so the same verdict:", out)
+        _say(
+            f"{PROG}: wrote {path}{replaced} with {made}; the same cells, so the same verdict:",
+            out,
+        )
         again = report
     else:
-        _say(f"{PROG}: wrote {path} with {counted}; checking it again:", out)
+        _say(f"{PROG}: wrote {path}{replaced} with {made}; checking it again:", out)
         sheet = report.preflight.sheet if path.lower().endswith(".xlsx") else None
         again = validate_file(
             path,
@@ -266,23 +273,21 @@ def _fix(
             max_rows=args.max_rows,
             strict=args.strict,
             contract=contract,
+            **({"now": args.now} if args.now is not None else {}),
         )
     for note in notes:
         _say(f"{PROG}: note: {note}", err)
     pre = again.preflight
     name = path if again is report else pre.source
     if not again.judged:
-        _say(f"{pre.source}: {' '.join(p.message for p in again.errors)}", err)
+        for problem in again.errors:  # one line per problem, each with its code
+            _say(f"{pre.source}: {problem.extensions.code} {problem.message}", err)
         return
-    _say(
-        f"{name}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
-        f"({pre.rowsRead} rows read)",
-        out,
-    )
+    _say(f"{name}: {summary(pre.valid, pre.invalid, pre.blank, pre.rowsRead)}", out)
     left = Counter(str(e.code) for row in again.invalid_rows for e in row.errors)
     if left:
-        listed = ", ".join(f"{code} x{n}" for code, n in left.most_common())
-        _say(f"{name}: left to fix by hand: {listed}", out)
+        codes = ", ".join(f"{code} x{n}" for code, n in left.most_common())
+        _say(f"{name}: left to fix by hand: {codes}", out)
 
 
 def _valid_out(
@@ -320,9 +325,13 @@ def _split_out(
 
     notes: list[str] = []
     write = write_valid if valid else write_invalid
+    replaced = replacing(path)
     count = write(report, path, contract=contract, notes=notes)
-    what = "valid rows, ready to upload" if valid else "invalid rows with their errors"
-    _say(f"{PROG}: wrote {path}: {count} {what}", out)
+    if valid:
+        what = f"{counted(count, 'valid row')}, ready to upload"
+    else:
+        what = f"{counted(count, 'invalid row')} with {'its' if count == 1 else 'their'} errors"
+    _say(f"{PROG}: wrote {path}{replaced}: {what}", out)
     for note in notes:
         _say(f"{PROG}: note: {note}", err)
 
@@ -340,10 +349,17 @@ def template_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} template",
         description="Write an import template: the contract's header and one valid example "
-        "row; an .xlsx also gets drop-down lists, input messages and a frozen header.",
+        "row; an .xlsx also gets drop-down lists, input messages and a frozen header. "
+        + OVERWRITES,
     )
-    parser.add_argument("out", metavar="OUT.xlsx|OUT.csv", help="the file to write")
-    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    parser.add_argument(
+        "out", metavar="OUT.xlsx|OUT.csv", help=f"the file to write ({OVERWRITES_SHORT})"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="accepted so that older scripts still run; OUT is overwritten without it too",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help and usage errors
@@ -355,18 +371,24 @@ def template_main(argv: Sequence[str]) -> int:
     if os.path.isdir(target):
         print(f"{PROG} template: {target} is a folder; give a file name.", file=sys.stderr)
         return 2
-    if os.path.lexists(target) and not args.force:
+    if os.path.lexists(target) and not os.path.isfile(target):
         print(
-            f"{PROG} template: {target} already exists; pass --force to overwrite it.",
+            f"{PROG} template: {target} is not a regular file (it is a pipe or a device); "
+            "give a file name.",
             file=sys.stderr,
         )
         return 2
     from webinar_validate.cli.outputs.template import write_template
+
+    replaced = replacing(target)
 
     try:
         write_template(target)
     except OSError as exc:
         print(f"{PROG} template: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"{PROG}: wrote {target}: the header and one example row; check it with {PROG} {target}")
+    print(
+        f"{PROG}: wrote {target}{replaced}: the header and one example row; check it with "
+        f"{PROG} {target}"
+    )
     return 0

@@ -23,15 +23,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from webinar_validate._clock import CLOCK_VARIABLE
 from webinar_validate._version import __version__
 from webinar_validate.cli import execute as output_flags
-from webinar_validate.cli.display import Guarded, say
+from webinar_validate.cli.display import Guarded, display, say
 from webinar_validate.cli.execute import PROG
 from webinar_validate.cli.reporters import REPORTERS, Reporter
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from webinar_validate.contract.columns import SessionContract
     from webinar_validate.report.model import DryRunReport
+
+
+_CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,7 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text; github: workflow commands that annotate a CI run)",
     )
     parser.add_argument(
-        "--sheet", metavar="NAME", help="worksheet to read (default: first visible)"
+        "--sheet",
+        metavar="NAME",
+        help="worksheet to read (default: first visible); a CSV file is read as it is, with a "
+        "note on stderr",
     )
     parser.add_argument(
         "--max-rows",
@@ -102,7 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="fail a file that has columns the contract lacks"
     )
     parser.add_argument(
-        "--output", metavar="FILE", help="also write the JSON report (an array for several files)"
+        "--output",
+        metavar="FILE",
+        help="also write the JSON report (an array for several files); an existing FILE is "
+        "overwritten, an input never",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO-8601",
+        help="the instant the run treats as now, with its UTC offset (2026-09-01T09:00:00Z), "
+        "for tests and reproducible CI runs (default: the clock)",
     )
     parser.add_argument(
         "--exclude",
@@ -165,6 +183,14 @@ def build(options: argparse.Namespace, err: Guarded) -> Plan | int:
     if problem:
         say(err, f"{PROG}: {problem}")
         return 2
+    clock = options.now if options.now is not None else os.environ.get(CLOCK_VARIABLE) or None
+    if clock is not None:
+        now = _instant(clock)
+        if isinstance(now, str):
+            where = "" if options.now is not None else f" (from ${CLOCK_VARIABLE})"
+            say(err, f"{PROG}: {now}{where}")
+            return 2
+        options.now = now
     contract, schema = None, None
     if options.schema:
         from webinar_validate.contract.file import load_schema_file
@@ -176,6 +202,26 @@ def build(options: argparse.Namespace, err: Guarded) -> Plan | int:
             say(err, f"{PROG}: {exc.message}")
             return 2
     return Plan(options, files, contract, REPORTERS[options.format], schema)
+
+
+def _instant(text: str) -> datetime | str:
+    """``--now``'s aware datetime, or why ``text`` is not one (a usage error: one line)."""
+    from datetime import UTC, datetime
+
+    shown = display(text)
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return (
+            f"--now {shown} is not an ISO 8601 date-time; write it like 2026-09-01T09:00:00Z "
+            "or 2026-09-01T09:00:00-04:00."
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        return (
+            f"--now {shown} has no UTC offset; add Z or one like -04:00 "
+            f"({value.isoformat()}Z, for example)."
+        )
+    return value.astimezone(UTC)  # the same instant, in UTC as createdAt is written
 
 
 def _excluded(path: str, globs: Sequence[str]) -> bool:
@@ -210,14 +256,35 @@ def _judge(plan: Plan, err: Guarded) -> list[DryRunReport]:
     from webinar_validate.engine.run import validate_file
 
     options = plan.options
-    return [
-        validate_file(
+    # The clock is passed only when --now is given: the library's default is the real clock.
+    clock = {"now": options.now} if options.now is not None else {}
+    reports = []
+    for path in plan.files:
+        report = validate_file(
             path,
             sheet=options.sheet,
             max_rows=options.max_rows,
             strict=options.strict,
             contract=plan.contract,
             schema=plan.schema,
+            **clock,
         )
-        for path in plan.files
-    ]
+        if options.sheet is not None and _read_as_csv(report, path):
+            # pre-commit passes the same arguments to every file, CSV and XLSX alike: say that
+            # the option did nothing here, and judge the file as it is (the status is unchanged).
+            say(
+                err,
+                f"{PROG}: --sheet {options.sheet} does not apply to {path}, a CSV file; it was "
+                "read as it is",
+            )
+        reports.append(report)
+    return reports
+
+
+def _read_as_csv(report: DryRunReport, path: str) -> bool:
+    """Whether ``path`` was read as a CSV: the judged Table says so (it has a CSV dialect);
+    a file that could not be judged is taken by its name."""
+    table = report.judged_table
+    if table is not None:
+        return table.dialect is not None
+    return os.path.splitext(path)[1].lower() in _CSV_SUFFIXES

@@ -24,7 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from webinar_validate.cli.display import Gone, Guarded, Pieces, display
+from webinar_validate.cli.display import Gone, Guarded, Pieces, counted, display, listed
 
 if TYPE_CHECKING:
     from webinar_validate.report.model import DryRunReport
@@ -54,7 +54,8 @@ class Reporter(ABC):
 
 class TextReporter(Reporter):
     """``--format text``: ``FILE:CELL CODE MESSAGE`` per error, each warning, then one summary
-    line per file; a file that could not be judged is one line on standard error."""
+    line per file; a file that could not be judged is one line per problem, each with its code,
+    on standard error."""
 
     def write(self, reports: Sequence[DryRunReport], out: Guarded, err: Guarded) -> None:
         for report in reports:
@@ -66,10 +67,10 @@ class TextReporter(Reporter):
         pre = report.preflight
         source = display(pre.source)
         if not report.judged:
-            # One line per file, whatever the number of problems: easy to read and to grep.
-            codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
-            messages = " ".join(p.message for p in report.errors)
-            err.write(f"{source}: {codes} {display(messages)}\n")
+            # One line per problem, each with its code (--strict may find several): easy to
+            # read and to grep, like the lines of the errors in rows.
+            for problem in report.errors:
+                err.write(f"{source}: {display(f'{problem.extensions.code} {problem.message}')}\n")
             return
         write = out.write  # one call per line: a report may hold a million errors
         for _, errors in errors_of(report.invalid_rows):  # a block at a time, no row objects
@@ -77,10 +78,7 @@ class TextReporter(Reporter):
                 write(f"{source}:{display(f'{error.cell} {error.code} {error.message}')}\n")
         for warning in pre.warnings:
             write(f"{source}: warning {warning.code} {display(warning.message)}\n")
-        write(
-            f"{source}: {pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
-            f"({pre.rowsRead} rows read)\n"
-        )
+        write(f"{source}: {summary(pre.valid, pre.invalid, pre.blank, pre.rowsRead)}\n")
 
 
 class JsonReporter(Reporter):
@@ -106,7 +104,7 @@ class GithubReporter(Reporter):
             for problem in report.errors:
                 code = problem.extensions.code
                 print(_command("error", problem.message, file=pre.source, title=code), file=out)
-            codes = ",".join(dict.fromkeys(str(p.extensions.code) for p in report.errors))
+            codes = listed(dict.fromkeys(str(p.extensions.code) for p in report.errors))
             print(_plain_line(pre.source, f"not judged ({codes})"), file=out)
             return
         write = out.write  # one call per line: a report may hold a million errors
@@ -117,11 +115,8 @@ class GithubReporter(Reporter):
             print(
                 _command("warning", warning.message, file=pre.source, title=warning.code), file=out
             )
-        summary = (
-            f"{pre.valid} valid, {pre.invalid} invalid, {pre.blank} blank "
-            f"({pre.rowsRead} rows read)"
-        )
-        print(_plain_line(pre.source, summary), file=out)
+        line = summary(pre.valid, pre.invalid, pre.blank, pre.rowsRead)
+        print(_plain_line(pre.source, line), file=out)
 
 
 REPORTERS: dict[str, Reporter] = {
@@ -130,6 +125,11 @@ REPORTERS: dict[str, Reporter] = {
     "github": GithubReporter(),
 }
 """Every ``--format``, by its name, in the order ``--help`` lists them."""
+
+
+def summary(valid: int, invalid: int, blank: int, read: int) -> str:
+    """A file's summary line after its name: ``2 valid, 14 invalid, 1 blank (17 rows read)``."""
+    return f"{valid} valid, {invalid} invalid, {blank} blank ({counted(read, 'row')} read)"
 
 
 def write_json(reports: Sequence[DryRunReport], write: Pieces) -> None:

@@ -60,10 +60,16 @@ class Context:
         typed_dates: set[tuple[Any, str]] | None = None,
         row_numbers: pd.Series | None = None,
         rules: Callable[[str], tuple[Rule, ...]] | None = None,
+        dataframe: str | None = None,
     ) -> None:
         self.contract = contract
         self.frame = frame
         self.typed_dates = typed_dates or set()
+        """(index, column) of the cells typed as a date without an offset."""
+        self.dataframe = dataframe
+        """The library of the DataFrame the cells came from (``Table.dataframe``), None for a
+        file: a typed date is then a datetime without a time zone, which a message tells a
+        pipeline to localize, where it tells a spreadsheet user to format the cell as text."""
         self.row_numbers = row_numbers if row_numbers is not None else frame.index.to_series() + 2
         self.present: frozenset[str] = frozenset(frame.columns)
         """The columns the file itself has (the others were added blank)."""

@@ -118,8 +118,9 @@ def parse_instants(text: pd.Series, keep: pd.Series, *, utc: bool) -> pd.Series:
 
 def _ends_with_offset(text: pd.Series) -> pd.Series:
     """Of cells shaped like ISO_SHAPE, True where the offset is there: ``Z`` last, or ``+`` or
-    ``-`` sixth from the end (a time without offset has only digits, ``:``, ``.`` or ``T``
-    there). Read off the bytes: one regular expression per column instead of two."""
+    ``-`` sixth from the end (a time without offset has only digits, ``:``, ``.``, or the ``T``
+    or the space between date and time there: ``2026-09-10 10:00``). Read off the bytes: one
+    regular expression per column instead of two."""
     values = arrow_values(text)
     if values is None:
         return text.str.fullmatch(ISO_WITH_OFFSET).fillna(False).astype(bool)

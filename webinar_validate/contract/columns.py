@@ -181,8 +181,15 @@ _SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
 def normalize_header(text: str) -> str:
-    """Header matching key: lower-cased, without spaces, ``_`` and ``-`` (CONTRACT.md)."""
-    return "".join(ch for ch in text.strip().lower() if ch not in " _-\u00a0")
+    """Header matching key: lower-cased, without spaces, ``_`` and ``-`` (CONTRACT.md), and
+    without invisible characters (CONTRACT v2, "Headers"): byte-order marks anywhere, zero-width
+    spaces, joiners and non-joiners, non-breaking spaces, and ``ï»¿`` (a UTF-8 byte-order mark
+    read as Windows-1252). ``engine.header`` names each of them in its warning."""
+    if "\u00ef\u00bb\u00bf" in text:
+        text = text.replace("\u00ef\u00bb\u00bf", "")
+    return "".join(
+        ch for ch in text.strip().lower() if ch not in " _-\u00a0\ufeff\u200b\u200c\u200d\u2060"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -251,17 +251,23 @@ def _fixed(spec: ColumnSpec, raw: str, zone: str | None) -> str:
     if kind is Kind.INTEGER and patterns.whole.fullmatch(text):
         whole = text.split(".", 1)[0]
         return str(int(whole)) if len(whole.lstrip("+-")) <= _MAX_DIGITS else text
-    if (
-        kind is Kind.INSTANT
-        and zone is not None
-        and patterns.instant.fullmatch(text)
-        and not patterns.with_offset.fullmatch(text)
-    ):
-        resolved, _ = _values.resolve_local(text, zone)
-        suffix = resolved[19:] if resolved else ""
-        # The user's own digits, plus the offset; a gap or overlap time has none and stays.
-        return text + suffix if _OFFSET.fullmatch(suffix) else text
+    if kind is Kind.INSTANT and patterns.instant.fullmatch(text):
+        return _fixed_instant(text, zone, has_offset=bool(patterns.with_offset.fullmatch(text)))
     return text
+
+
+def _fixed_instant(text: str, zone: str | None, *, has_offset: bool) -> str:
+    """A date-time of ISO_SHAPE in its ``T`` form (a space may stand for the T); one without an
+    offset gets the offset ``zone`` implies, or stays as written when there is none."""
+    written = _values.t_form(text)  # the user's own digits, with the T the contract shows
+    if has_offset:
+        return written
+    if zone is None:
+        return text
+    resolved, _ = _values.resolve_local(text, zone)
+    suffix = resolved[19:] if resolved else ""
+    # A gap or overlap time has no one offset: it stays as the user wrote it.
+    return written + suffix if _OFFSET.fullmatch(suffix) else text
 
 
 def runs_as_formula(text: str) -> bool:

@@ -7,6 +7,8 @@ statistics are the check's own (the length, the choices), as pandera holds them.
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from webinar_validate.contract import values as _values
@@ -105,6 +107,8 @@ def no_offset(
     naive = str(ctx.at(ctx.text(col), index))
     zone = ctx.zone(index, zone_column)
     fixed, problem = ctx.once(_values.resolve_local, naive, zone) if zone else (None, None)
+    if (index, col) in ctx.typed_dates and ctx.dataframe is not None:
+        return _naive_in_frame(ctx.dataframe, col, naive, zone, fixed, problem)
     if (index, col) in ctx.typed_dates:
         shown = naive.replace("T", " ")
         start = f"{col} is a date the spreadsheet typed as {shown}, with no UTC offset"
@@ -117,6 +121,32 @@ def no_offset(
     if problem:  # a daylight-saving gap or overlap: name the readings, guess none
         return f"{start}; {problem}; {how} with the offset you mean."
     return f"{start}; {how} with Z for UTC or an offset such as -04:00."
+
+
+_LOCALIZE = {"pandas": "Series.dt.tz_localize", "polars": "Expr.dt.replace_time_zone"}
+"""How each DataFrame library gives a column of datetimes its time zone."""
+
+
+def _naive_in_frame(
+    library: str, col: str, naive: str, zone: str | None, fixed: str | None, problem: str | None
+) -> str:
+    """A DataFrame's datetime without a time zone: a pipeline localizes the column (there is
+    no cell to format as text)."""
+    shown = naive.replace("T", " ")  # as the DataFrame prints it
+    start = f"{col} {shown} is a datetime without a time zone in the DataFrame"
+    localize = _LOCALIZE.get(library, _LOCALIZE["pandas"])
+    if fixed:
+        return (
+            f'{start}; in {zone} that is {fixed}: localize the column ({localize}("{zone}")) '
+            "or give that text."
+        )
+    if problem:
+        said = problem.replace(naive, shown)
+        return f"{start}; {said}; give this value as text with the offset you mean."
+    return (
+        f"{start}; localize the column to the sessions' time zone ({localize}) or give text "
+        "with Z for UTC or an offset such as -04:00."
+    )
 
 
 def zone(ctx: Context, col: str, index: Any, value: str) -> str:
@@ -142,14 +172,137 @@ def url(ctx: Context, col: str, index: Any, value: str) -> str:
 
 def email(ctx: Context, col: str, index: Any, value: str, *, single: bool = False) -> str:
     if single:
-        problem = _values.one_email_problem(value.strip()) or ""
-        return f"{col} {value.strip()!r} is not a valid e-mail address: {problem}"
+        text = value.strip()
+        problem = _values.one_email_problem(text) or ""
+        if problem == _values.ONE_ADDRESS_ONLY:
+            return f"{col} {text} holds more than one address; give one address only."
+        return f"{col} {text} is not a valid e-mail address: {email_reason(text, problem)}."
     address, why = ctx.at(ctx.email_problems(col), index) or ("", "")
-    return f"{col} has {address!r}, which is not a valid e-mail address: {why}"
+    return f"{col} has the address {address}, which is not valid: {email_reason(address, why)}."
+
+
+_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u301d\u301e\uff02"
+"""Double quotes a word processor or spreadsheet types for ``"`` (a curly quote anywhere)."""
+_CURLY_APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032"
+"""Single curly quotes: only around the address (``maria\u2019s@example.org`` is valid)."""
+_EXAMPLE_EMAIL = "maria@example.org"
+_EMAIL_REASONS = (
+    ("must have an @-sign", f"it has no @; write it like {_EXAMPLE_EMAIL}"),
+    ("something before the @-sign", f"nothing comes before the @; write it like {_EXAMPLE_EMAIL}"),
+    ("something after the @-sign", f"nothing comes after the @; write it like {_EXAMPLE_EMAIL}"),
+    ("cannot end with a period", "it ends with a period; delete that period"),
+    ("cannot start with a period", "it starts with a period; delete that period"),
+    ("two periods in a row", "it has two periods in a row; delete one"),
+    ("period immediately before the @-sign", "it has a period just before the @; delete it"),
+    ("hyphen immediately after the @-sign", "it has a hyphen just after the @; delete it"),
+    (
+        "It should have a period",
+        "the part after the @ has no period; write the whole domain, like example.org",
+    ),
+    (
+        "display name and angle brackets",
+        "it has a name or angle brackets (< >) around it; "
+        f"keep only the address, like {_EXAMPLE_EMAIL}",
+    ),
+    ("Quoting the part before the @-sign", "it has quotes in it; delete them"),
+    (
+        "special-use or reserved name",
+        "the part after the @ is a reserved name that no mailbox uses; check the domain",
+    ),
+    (
+        "valid top-level domain",
+        "the part after the @ does not end like a domain (.org, .com); check it",
+    ),
+    ("so many characters", "a part of the domain after the @ is too long; check the domain"),
+    ("too long", "it is too long for an e-mail address; check it"),
+)
+"""email-validator's reasons (by a phrase of its message) as a spreadsheet user reads them."""
+_CODEPOINT = re.compile(r"[Cc]odepoint U\+([0-9A-Fa-f]{4,6})")
+_INVALID_CHARACTERS = re.compile(r"invalid characters[^:]*: (.+?)\.?$")
+
+
+def email_reason(address: str, why: str) -> str:
+    """Why ``address`` is not an e-mail address, in plain words with what to do, from
+    email-validator's reason ``why`` (which names code points and positions)."""
+    curly = next((ch for ch in address if ch in _CURLY_QUOTES), None)
+    if curly is None and _around(address, _CURLY_APOSTROPHES):
+        curly = address[0] if address[0] in _CURLY_APOSTROPHES else address[-1]
+    if curly is not None:
+        return (
+            f"a curly quote ({curly}) is in the address; delete the quotes and type the "
+            f"address alone, like {_EXAMPLE_EMAIL}"
+        )
+    if address.lower().startswith("mailto:"):
+        return "delete the mailto: at its start and keep the address alone"
+    if "display name" in why:  # "Maria Lopez <maria@example.org>": not about its space
+        return _validator_reason(why)
+    if _around(address, "\"'"):
+        return "it is in quotes; delete them and type the address alone"
+    for ch in address:
+        if ch.isspace():
+            shown = "a space" if ch == " " else f"a {_values.char_name(ch)}"
+            return f"it contains {shown}; delete it"
+        if ch in _values.INVISIBLE:
+            return (
+                f"it contains an invisible {_values.char_name(ch)}; delete it, "
+                "or type the address again"
+            )
+    return _validator_reason(why)
+
+
+def _around(address: str, quotes: str) -> bool:
+    """Whether the address starts or ends with one of ``quotes``."""
+    return bool(address) and (address[0] in quotes or address[-1] in quotes)
+
+
+def _validator_reason(why: str) -> str:
+    for phrase, reason in _EMAIL_REASONS:
+        if phrase in why:
+            return reason
+    code = _CODEPOINT.search(why)
+    if code is not None:
+        ch = chr(int(code.group(1), 16))
+        return (
+            f"it contains the character {_values.char_name(ch)}, which no address may hold; "
+            "delete it"
+        )
+    chars = _INVALID_CHARACTERS.search(why)
+    if chars is not None:
+        listed = chars.group(1).replace("'", "")
+        if listed == "@":
+            return "it has more than one @; keep one"
+        what = "the characters" if ", " in listed else "the character"
+        return f"it contains {what} {listed}, which no address may hold; delete it"
+    return why.rstrip(".") or "check it"
 
 
 def integer(ctx: Context, col: str, index: Any, value: str) -> str:
-    return f"{col} {_q(value.strip())} is not a whole number; write digits only, such as 50."
+    text = value.strip()
+    if col.lower().endswith("cents"):  # priceInCents: a price written in dollars
+        said = _in_dollars(col, text)
+        if said is not None:
+            return said
+    return f"{col} {_q(text)} is not a whole number; write digits only, such as 50."
+
+
+_DOLLARS = re.compile(r"(\$?)\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _in_dollars(col: str, text: str) -> str | None:
+    """What to say of an amount of dollars (``49.99``, ``$49``) in a column of cents."""
+    written = _DOLLARS.fullmatch(text)
+    if written is None:
+        return None
+    cents = Decimal(written.group(2)) * 100
+    whole = cents.to_integral_value(rounding=ROUND_HALF_UP)
+    cause = "is an amount in dollars" if written.group(1) else "is not a whole number of cents"
+    dollars = f"${whole / 100:.2f}"
+    if cents == whole:
+        return f"{col} {text} {cause}; prices are in cents: write {whole} for {dollars}."
+    return (
+        f"{col} {text} {cause}; prices are in cents: write a whole number of cents, such as "
+        f"{whole} for {dollars}."
+    )
 
 
 def out_of_range(

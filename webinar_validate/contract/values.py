@@ -82,10 +82,19 @@ CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 BOOLEANS = {"yes": True, "no": False, "true": True, "false": False}
 """The words a yes/no cell may hold, in any letter case, and what each means."""
 EXAMPLE_INSTANT = "2025-09-04T15:30:00Z"
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+# CONTRACT.md v2 "Date-times": a space instead of the T (what Sheets and LibreOffice export) is
+# the same date-time. Arrow's cast and pandas' ISO8601 parser read both forms alike.
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
 ISO_WITH_OFFSET = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
 ISO_SHAPE = _DATE + r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
-"""An ISO 8601 date-time, with or without its UTC offset (``ISO_WITH_OFFSET``: with)."""
+"""An ISO 8601 date-time, with or without its UTC offset (``ISO_WITH_OFFSET``: with); a space
+may stand for the ``T``."""
+
+
+def t_form(text: str) -> str:
+    """A date-time of ``ISO_SHAPE`` written with its ``T``: ``2026-09-10 10:00`` ->
+    ``2026-09-10T10:00`` (the date is always the first 10 characters)."""
+    return text[:10] + "T" + text[11:] if text[10:11] == " " else text
 
 
 def trim(text: str) -> str:
@@ -132,7 +141,7 @@ def formula_opening(text: str, at: int) -> str:
     if before.strip(" ") == "":
         spaces = "a space" if len(before) == 1 else f"{len(before)} spaces"
         return f"{spaces} and then {shown}"
-    names = [_char_name(ch) for ch in dict.fromkeys(before)]
+    names = [char_name(ch) for ch in dict.fromkeys(before)]
     if len(names) == 1:
         return f"an invisible {names[0]} and then {shown}"
     listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
@@ -147,7 +156,8 @@ def formula_remedy(text: str, at: int) -> str:
     return f"delete the '{text[at]}'{where}, or reword the text to start with a letter or digit"
 
 
-def _char_name(ch: str) -> str:
+def char_name(ch: str) -> str:
+    """A character as a message names it: ``no-break space (U+00A0)``."""
     name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "character").lower()
     return f"{name} (U+{ord(ch):04X})"
 
@@ -256,10 +266,14 @@ def split_emails(cell: str) -> list[str]:
     return [part for part in parts if part]
 
 
+ONE_ADDRESS_ONLY = "give one address only"
+"""What :func:`one_email_problem` says of a cell that holds several addresses."""
+
+
 def one_email_problem(cell: str) -> str | None:
     """Why a cell is not exactly one valid e-mail address, or None."""
     if len(split_emails(cell)) > 1:
-        return "give one address only"
+        return ONE_ADDRESS_ONLY
     return email_problem(cell)
 
 

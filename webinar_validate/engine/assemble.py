@@ -9,6 +9,7 @@ reference to the run (its Context, DataFrame or masks) once ``validate_*`` retur
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from webinar_validate.codes import Code
 from webinar_validate.contract.cache import Context
 from webinar_validate.contract.columns import SessionContract
 from webinar_validate.contract.kinds import frame_dtypes
+from webinar_validate.contract.warnings import CellsOf, likely_mistakes
 from webinar_validate.engine.failures import invalid_rows as invalid_rows_of
 from webinar_validate.engine.normalize import later
 from webinar_validate.engine.verdict import Failures
@@ -32,7 +34,7 @@ from webinar_validate.report.model import (
     describe,
 )
 from webinar_validate.report.rows import ValidRows
-from webinar_validate.table import Table
+from webinar_validate.table import Table, cell_ref
 
 
 def assemble(
@@ -43,23 +45,32 @@ def assemble(
     failures: Failures,
     filled: np.ndarray,
     header_warnings: Sequence[Warning_],
+    now: datetime,
 ) -> DryRunReport:
     """The report of one run: ``failures`` (pandera's verdict) over the rows of ``ctx.frame``
     (the table's rows where ``filled``); ``keys`` name the table's columns, ``anchor`` is the
-    column an error about a missing column is shown at."""
+    column an error about a missing column is shown at; ``now`` is the run's clock (aware)."""
     data = ctx.frame
     invalid_rows, failing = invalid_rows_of(ctx, table, keys, anchor, failures)
     kept = data.index.to_numpy()
     valid = np.ones(len(kept), dtype=bool)  # by position in the frame
     where = ctx.frame.index.get_indexer(pd.Index(failing))
     valid[where[where >= 0]] = False
-    valid_rows = _valid_rows(ctx, keys, table, kept, np.flatnonzero(valid))
+    positions = np.flatnonzero(valid)
+    valid_rows = _valid_rows(ctx, keys, table, kept, positions)
     blank_numbers = [int(table.row_numbers[i]) for i in np.flatnonzero(~filled).tolist()]
     warnings = list(header_warnings)
     if blank_numbers:
         warnings.append(_blank_warning(blank_numbers))
+    # After the verdict, and only about the valid rows: what the import would take.
+    warnings.extend(
+        Warning_(code=m.code, message=m.message, cell=m.cell)
+        for m in likely_mistakes(ctx, positions, now, _cells_of(table, keys, kept))
+    )
+    if not len(valid_rows) and not len(invalid_rows):
+        warnings.append(_nothing_warning(table.source))
     counts = {"valid": len(valid_rows), "invalid": len(invalid_rows), "blank": len(blank_numbers)}
-    job = BackgroundJob(description=describe(table.source, table.sheet, **counts))
+    job = BackgroundJob(description=describe(table.source, table.sheet, **counts), createdAt=now)
     report = DryRunReport(
         data=Data(
             APIBulkWebinarImport=BulkImport.trusted(
@@ -95,6 +106,26 @@ def _valid_rows(
     for it (not the run)."""
     numbers = np.asarray(table.row_numbers, dtype=np.int64)[kept[positions]]
     return ValidRows(numbers, later(ctx, list(keys), positions))
+
+
+def _cells_of(table: Table, keys: Sequence[str], kept: np.ndarray) -> CellsOf:
+    """Names the cells of a column in rows of the frame (by position; ``kept`` holds each
+    frame row's table index): ``Sessions!F7``, ``F7`` for a CSV."""
+    numbers = np.asarray(table.row_numbers, dtype=np.int64)
+    place = {key: i for i, key in enumerate(keys)}
+
+    def cell_of(column: str, positions: np.ndarray) -> list[str]:
+        rows = numbers[kept[positions]].tolist()
+        return [cell_ref(table.sheet, row, place[column]) for row in rows]
+
+    return cell_of
+
+
+def _nothing_warning(source: str) -> Warning_:
+    return Warning_(
+        code=Code.NOTHING_TO_IMPORT,
+        message=f"{source} has a header but no session rows: nothing to import.",
+    )
 
 
 def _blank_warning(row_numbers: list[int]) -> Warning_:

@@ -57,6 +57,7 @@ def table_from_frame(
         columns=arrays,
         row_numbers=numbers if numbers is not None else range(2, count + 2),
         typed_dates=typed,
+        dataframe="polars" if is_polars(frame) else "pandas",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
+from webinar_validate._clock import CLOCK_VARIABLE
 from webinar_validate._gc import gc_paused
 from webinar_validate.contract import cache as _context
 from webinar_validate.contract import scans as _bytescan
@@ -46,13 +48,16 @@ def validate_file(
     strict: bool = False,
     contract: SessionContract | None = None,
     schema: pa.DataFrameSchema | None = None,
+    now: datetime | None = None,
 ) -> DryRunReport:
     """Validate a CSV or XLSX asset. A file that cannot be judged gives a failed report.
 
     ``max_rows`` defaults to the contract's limit (1,000); ``0`` means no limit. ``schema`` is
     the pandera schema to judge by (default: ``session_schema(contract)``); its columns and
-    checks are the contract when ``contract`` is not given.
+    checks are the contract when ``contract`` is not given. ``now`` (an aware datetime) is the
+    run's clock, for ``starts_in_the_past`` and ``createdAt``; default: the current time.
     """
+    now = _clock(now)
     contract, schema = judged_by(contract, schema)
     limit = contract.max_rows if max_rows is None else max_rows
     from webinar_validate.reading.dispatch import read_table
@@ -60,9 +65,28 @@ def validate_file(
     source = os.fspath(path)
     try:
         table = read_table(path, sheet=sheet, max_rows=limit)
-        return validate_table(table, contract=contract, strict=strict, schema=schema)
+        return validate_table(table, contract=contract, strict=strict, schema=schema, now=now)
     except WebinarValidateError as exc:
-        return failed_report(source, exc, sheet)
+        return failed_report(source, exc, sheet, now=now)
+
+
+def _clock(now: datetime | None) -> datetime:
+    """The run's clock, read once: ``now`` when given (it must be aware), else
+    ``$WEBINAR_VALIDATE_NOW`` when set, else the current time."""
+    if now is None:
+        fixed = os.environ.get(CLOCK_VARIABLE, "").strip()
+        if not fixed:
+            return datetime.now(UTC)
+        try:
+            now = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"{CLOCK_VARIABLE}={fixed} is not an ISO 8601 instant; "
+                "write it like 2026-09-10T15:00:00Z"
+            ) from None
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"now must be an aware datetime (with a UTC offset), not {now}")
+    return now
 
 
 def judged_by(
@@ -81,14 +105,23 @@ def validate_table(
     contract: SessionContract | None = None,
     strict: bool = False,
     schema: pa.DataFrameSchema | None = None,
+    now: datetime | None = None,
 ) -> DryRunReport:
-    """Validate a Table read from a file. Raises HeaderError when the header cannot work."""
+    """Validate a Table read from a file. Raises HeaderError when the header cannot work.
+
+    ``now`` (aware) is the run's clock; default: the current time."""
+    now = _clock(now)
     with gc_paused():
-        return _validate_table(table, *judged_by(contract, schema), strict=strict)
+        return _validate_table(table, *judged_by(contract, schema), strict=strict, now=now)
 
 
 def _validate_table(
-    table: Table, contract: SessionContract, schema: pa.DataFrameSchema, *, strict: bool
+    table: Table,
+    contract: SessionContract,
+    schema: pa.DataFrameSchema,
+    *,
+    strict: bool,
+    now: datetime,
 ) -> DryRunReport:
     header = match_header(
         table.header,
@@ -96,6 +129,7 @@ def _validate_table(
         strict=strict,
         sheet=table.sheet,
         row_number=table.header_row_number,
+        table=table,
     )
     frame = pd.DataFrame(
         {
@@ -120,7 +154,7 @@ def _validate_table(
         filled[index] = True
     for index, _ in table.formulas_without_value:
         filled[index] = True
-    return _judge(table, header, frame, filled, contract, schema, trimmed)
+    return _judge(table, header, frame, filled, contract, schema, trimmed, now)
 
 
 def _needing_no_trim(table: Table, keys: Sequence[str]) -> set[str]:
@@ -151,6 +185,7 @@ def _judge(
     contract: SessionContract,
     schema: pa.DataFrameSchema,
     trimmed: dict[str, pd.Series],
+    now: datetime,
 ) -> DryRunReport:
     every = bool(filled.all())
     data = frame if every else frame[filled].copy()
@@ -163,6 +198,7 @@ def _judge(
         data,
         typed_dates={(i, header.keys[c]) for i, c in table.typed_dates},
         row_numbers=row_numbers,
+        dataframe=table.dataframe,
     )
     # A column no cell of which was trimmed is its cells as read: the frame's own column, so
     # that it is held once and the checks see that the text is the cells as read.
@@ -179,7 +215,7 @@ def _judge(
     anchor = (
         list(header.keys).index(Col.WEBINAR_PROVIDER) if Col.WEBINAR_PROVIDER in header.keys else 0
     )
-    return assemble(ctx, table, header.keys, anchor, failures, filled, header.warnings)
+    return assemble(ctx, table, header.keys, anchor, failures, filled, header.warnings, now)
 
 
 _MANY_COLUMNS = 64
@@ -264,18 +300,21 @@ def validate_frame(
     source: str = "<DataFrame>",
     row_numbers: str | None = None,
     schema: pa.DataFrameSchema | None = None,
+    now: datetime | None = None,
 ) -> DryRunReport:
     """Validate a DataFrame whose columns are the sheet's headers (text or typed cells).
 
     ``frame`` is a pandas DataFrame, or a polars DataFrame or LazyFrame when polars is installed.
     ``row_numbers`` names a column (or ``"index"``) that carries the source row numbers;
     otherwise rows count from 2, as under a header in row 1. A frame whose header cannot
-    work gives a failed report, as a file would.
+    work gives a failed report, as a file would. ``now`` (aware) is the run's clock; default:
+    the current time.
     """
     from webinar_validate.engine.frames import table_from_frame
 
+    now = _clock(now)
     try:
         table = table_from_frame(frame, source=source, row_numbers=row_numbers)
-        return validate_table(table, contract=contract, strict=strict, schema=schema)
+        return validate_table(table, contract=contract, strict=strict, schema=schema, now=now)
     except WebinarValidateError as exc:
-        return failed_report(source, exc)
+        return failed_report(source, exc, now=now)

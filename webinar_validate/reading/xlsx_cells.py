@@ -4,8 +4,9 @@
 sheet saved as UTF-16, a row over 16 MiB of XML, and any ``<!`` that starts neither a comment nor
 CDATA; ``cell_at``, ``enclosing_cell``, ``sheet_rows`` and ``row_cells`` find the row and cell
 elements in them, a cell placed by its own reference where it has one (as calamine places it);
-``kind_value`` gives a cell's type and saved value, and ``xml_text`` and ``unescape_x`` decode
-their text. ``xlsx_scan`` builds its two passes over a sheet from these.
+``kind_value`` gives a cell's type and saved value, ``inline_text`` an inline string's text, and
+``xml_text`` and ``unescape_x`` decode their text. ``xlsx_scan`` builds its two passes over a
+sheet from these; ``sheets`` reads a workbook's first rows with them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ CELL_REF = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Za-z]{1,3})(\d*)")
 _CELL_TYPE = re.compile(rb"(?<![\w:.-])t\s*=\s*[\"'](\w+)")
 _VALUE = re.compile(rb"<" + NS + rb"v(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_TEXT = re.compile(rb"<" + NS + rb"t(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
+_PHONETIC = re.compile(rb"<" + NS + rb"rPh\b.*?</" + NS + rb"rPh>", re.S)
 
 
 def _declarations_refused(source: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -205,3 +208,11 @@ def unescape_x(text: str) -> str:
 def xml_text(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
     return unescape_x(html.unescape(text) if "&" in text else text)
+
+
+def inline_text(content: bytes) -> str:
+    """An inline-string cell's text (its ``<t>`` runs, phonetic guides left out), as calamine
+    reads it."""
+    if b"rPh" in content:
+        content = _PHONETIC.sub(b"", content)
+    return xml_text(b"".join(_TEXT.findall(content)))

@@ -33,6 +33,7 @@ from webinar_validate.reading.xlsx_cells import (
     cell_at,
     column_index,
     enclosing_cell,
+    inline_text,
     kind_value,
     row_blocks,
     row_cells,
@@ -46,8 +47,6 @@ _PATTERNS = 1000  # most regexes compiled for one sheet (0.3 ms each; about one 
 
 _FORMULA = re.compile(rb"<" + NS + rb"f[\s/>]")
 _ERROR_HINTS = (re.compile(b'"e"'), re.compile(b"'e'"))  # t="e": two are cheaper than one
-_TEXT = re.compile(rb"<" + NS + rb"t(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
-_PHONETIC = re.compile(rb"<" + NS + rb"rPh\b.*?</" + NS + rb"rPh>", re.S)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _FLAGS: dict[tuple[bytes, int, int], re.Pattern[bytes]] = {}
 
@@ -228,9 +227,7 @@ def _has_text(kind_name: bytes, value: bytes | None, content: bytes, shared: Bla
         index = (value or b"").strip()
         return not index.isdigit() or not shared.is_blank(int(index))
     if kind_name == b"inlineStr":
-        if b"rPh" in content:
-            content = _PHONETIC.sub(b"", content)
-        return bool(xml_text(b"".join(_TEXT.findall(content))).strip())
+        return bool(inline_text(content).strip())
     if kind_name == b"str":
         return bool(value and xml_text(value).strip())
     return bool(value and value.strip())

@@ -166,6 +166,14 @@ class Warning_(_Model):
 
     code: Code
     message: str
+    cell: str | None = Field(
+        default=None,
+        description=(
+            "A1-style cell the warning is about, with the sheet for a workbook: Sessions!F7 "
+            "(the first such cell when the message lists several)."
+        ),
+        exclude_if=lambda v: v is None,
+    )
 
 
 class Preflight(_Model):
@@ -337,11 +345,19 @@ def describe(source: str, sheet: str | None, valid: int, invalid: int, blank: in
 
 
 def failed_report(
-    source: str, error: WebinarValidateError, sheet: str | None = None
+    source: str,
+    error: WebinarValidateError,
+    sheet: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> DryRunReport:
-    """The report of a file that could not be judged."""
+    """The report of a file that could not be judged (``now``: the run's clock, for
+    ``createdAt``; default: the current time)."""
     job = BackgroundJob(
-        description=f"{source}: not judged", errorMessage=error.message, status=JobStatus.FAILED
+        description=f"{source}: not judged",
+        errorMessage=error.message,
+        status=JobStatus.FAILED,
+        createdAt=now or datetime.now(UTC),
     )
     return DryRunReport(
         data=Data(APIBulkWebinarImport=BulkImport(backgroundJob=job)),

@@ -67,9 +67,13 @@ def neutralised(value: Value) -> tuple[Value, bool]:
 
 def quoted_note(count: int, path: str | os.PathLike[str]) -> str:
     """The note saying that ``count`` cells of the CSV ``path`` got a leading ``'``."""
-    cells = "cell" if count == 1 else "cells"
+    if count == 1:
+        return (
+            f"1 cell of {os.fspath(path)} that a spreadsheet would run as a formula starts "
+            "with ' (so it is shown as text)"
+        )
     return (
-        f"{count} {cells} of {os.fspath(path)} that a spreadsheet would run as a formula "
+        f"{count} cells of {os.fspath(path)} that a spreadsheet would run as a formula "
         "start with ' (so they are shown as text)"
     )
 

@@ -87,7 +87,8 @@ def annotate(
         lost = sorted(set(table.extra_cells) - set(table.extras))
         if lost:
             shown = ", ".join(str(table.row_numbers[i]) for i in lost)
-            notes.append(f"the values beyond the header in rows {shown} could not be copied")
+            rows = "row" if len(lost) == 1 else "rows"
+            notes.append(f"the values beyond the header in {rows} {shown} could not be copied")
         book, data = book_from_table(table, sheet_title(Path(source).stem), table.extras)
     header_row = table.header_row_number
     _mark(data, marks)

@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from webinar_validate.cli.display import counted, shown_value
 from webinar_validate.cli.outputs._common import (
     Value,
     atomic_output,
@@ -67,14 +68,9 @@ class Fix:
     after: str
 
     def __str__(self) -> str:
-        return f"{self.cell} {_shown(self.before)} -> {_shown(self.after)}"
-
-
-def _shown(text: str) -> str:
-    """Text as printed in a fix line: quoted when white space or emptiness would hide it."""
-    if not text or text != text.strip() or any(not ch.isprintable() for ch in text):
-        return repr(text)
-    return text
+        # As a person reads it: "quoted" when white space or emptiness would hide it, an
+        # invisible character as \u00a0 (never Python's repr).
+        return f"{self.cell} {shown_value(self.before)} -> {shown_value(self.after)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +152,8 @@ def fix(
     lost = sorted(set(table.extra_cells) - set(table.extras))
     if lost:
         shown = ", ".join(str(table.row_numbers[i]) for i in lost)
-        notes.append(f"the values beyond the header in rows {shown} are not in the copy")
+        rows = "row" if len(lost) == 1 else "rows"
+        notes.append(f"the values beyond the header in {rows} {shown} are not in the copy")
     if kind == "csv" and table.formulas_without_value:
         shown = ", ".join(
             cell_ref(table.sheet, table.row_numbers[i], c)
@@ -182,10 +179,12 @@ def fix(
         if isinstance(value, str)
     )
     if running:
-        cells = "cell" if running == 1 else "cells"
+        one = running == 1
         notes.append(
-            f"{running} {cells} of {os.fspath(out_path)} start like a formula (formula_injection)"
-            " and are left as they were: fix them by hand before opening the copy in a spreadsheet"
+            f"{counted(running, 'cell')} of {os.fspath(out_path)} "
+            f"{'starts' if one else 'start'} like a formula (formula_injection) and "
+            f"{'is' if one else 'are'} left as {'it was' if one else 'they were'}: fix "
+            f"{'it' if one else 'them'} by hand before opening the copy in a spreadsheet"
         )
     return [p.fix for p in planned]
 
