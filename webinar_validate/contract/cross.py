@@ -39,7 +39,8 @@ def _end_not_after_start_msg(ctx: Context, col: str, index: Any, value: str, *, 
     opens = start
     start = _shown(ctx, opens, index)
     return (
-        f"{col} {value.strip()} is not after {opens} {start}; the session must end after it starts."
+        f"{col} {value.strip()} is not after {opens} {start}; the session must end after it "
+        "starts: correct the date that is wrong."
     )
 
 
@@ -176,7 +177,10 @@ def _duplicate_value_msg(
     ctx: Context, col: str, index: Any, value: str, *, any_case: bool = False
 ) -> str:
     row = _first_row(ctx, f"dup:{col}", index)
-    return f"{col} {value.strip()} repeats row {row}; each {col} must be unique in the file."
+    return (
+        f"{col} {value.strip()} repeats row {row}; each {col} must be unique in the file: "
+        "change one of them or delete the repeated row."
+    )
 
 
 def _duplicate_session(ctx: Context, col: str, *, course: str, title: str) -> pd.Series:

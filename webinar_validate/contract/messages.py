@@ -152,14 +152,14 @@ def _naive_in_frame(
 def zone(ctx: Context, col: str, index: Any, value: str) -> str:
     text = value.strip()
     hint = ctx.once(_values.suggest_zone, text)
-    tail = f"; did you mean {hint}?" if hint else ", such as America/New_York or UTC."
+    tail = f"; did you mean {hint}?" if hint else "; write one such as America/New_York or UTC."
     return f"{col} {_q(text)} is not an IANA time-zone name{tail}"
 
 
 def choice(ctx: Context, col: str, index: Any, value: str, *, choices: tuple[str, ...]) -> str:
     text = value.strip()
     hint = ctx.once(_values.closest, text, choices)
-    tail = f"; did you mean {hint}?" if hint else "."
+    tail = f"; did you mean {hint}?" if hint else "; write one of them."
     return f"{col} {_q(text)} is not one of {', '.join(choices)}{tail}"
 
 

@@ -78,7 +78,7 @@ def match_header(
             problems.append(
                 Problem(
                     Code.FORMULA_INJECTION,
-                    f"The header {raw!r} in {ref} begins with "
+                    f"The header '{_values.trim(raw)}' in {ref} begins with "
                     f"{_values.formula_opening(raw, at)}, which a spreadsheet may run as a "
                     f"formula; rename the column: {_values.formula_remedy(raw, at)}.",
                 )

@@ -273,7 +273,10 @@ class Sink:
     def table(self, encoding: str = "utf-8", bom: bool = False) -> Table:
         """The Table read, its text having been decoded with ``encoding`` (after a BOM or not)."""
         if self.header is None:
-            raise EmptyFile(f"{self.source} has no header row (it holds only blank lines).")
+            raise EmptyFile(
+                f"{self.source} has no header row (it holds only blank lines): add one, or "
+                "start from the file `webinar-validate template sessions.csv` writes."
+            )
         return Table(
             source=self.source,
             sheet=None,

@@ -97,7 +97,10 @@ def read_table(
 def _dispatch(source: str, stream: BinaryIO, sheet: str | None, max_rows: int) -> Table:
     head = stream.read(_HEAD)
     if not head:
-        raise EmptyFile(f"{source} is empty (0 bytes); it has no header row.")
+        raise EmptyFile(
+            f"{source} is empty (0 bytes); it has no header row: add one, or start from "
+            "the file `webinar-validate template sessions.csv` writes."
+        )
     suffix = os.path.splitext(source)[1].lower()
     if head.startswith(_ZIP):
         # the size first: read() sizes its buffer by the file, read(n) would take n bytes

@@ -77,7 +77,10 @@ def read_xlsx(source: str, parts: Parts, sheet: str | None, max_rows: int) -> Ta
     try:
         chosen = _choose(source, parts.sheets, sheet)
         if chosen.part not in zf.NameToInfo:
-            raise UnreadableFile(f"{source} is damaged: sheet {chosen.name!r} has no data part.")
+            raise UnreadableFile(
+                f"{source} is damaged: sheet '{chosen.name}' has no data part; "
+                "open it and save it again."
+            )
         if not chosen.part.lower().endswith(XML_SUFFIXES):  # the others were checked already
             with zf.open(chosen.part) as member:
                 refuse_dtd(source, chosen.part, member)
@@ -86,7 +89,7 @@ def read_xlsx(source: str, parts: Parts, sheet: str | None, max_rows: int) -> Ta
         if (scan.last_row + 1) * (scan.last_column + 1) > MAX_CELLS:
             corner = cell_ref(None, scan.last_row, scan.last_column)
             raise UnreadableFile(
-                f"{source} has a used range of A1:{corner} in sheet {chosen.name!r}, too large "
+                f"{source} has a used range of A1:{corner} in sheet '{chosen.name}', too large "
                 "to check; delete the stray cells far below or right of the data and save again."
             )
         raw = _load(source, parts, chosen)
@@ -161,7 +164,10 @@ def _choose(source: str, sheets: list[Sheet], requested: str | None) -> Sheet:
         ]
         if not found:
             listed = ", ".join(repr(s.name) for s in sheets) or "none"
-            raise UsageError(f"{source} has no sheet named {requested!r}; its sheets are {listed}.")
+            raise UsageError(
+                f"{source} has no sheet named '{requested}'; its sheets are {listed}: use one "
+                "of them with --sheet."
+            )
         chosen = found[0]
         if chosen.kind != "worksheet":
             raise UsageError(
@@ -209,7 +215,10 @@ def _build(
             header, header_row = texts, position + 1
             break
     if header is None:
-        raise EmptyFile(f"{source} has no header row (sheet {sheet!r} is empty).")
+        raise EmptyFile(
+            f"{source} has no header row (sheet '{sheet}' is empty): add one in row 1, or "
+            "use --sheet to choose the sheet that holds the sessions."
+        )
     del raw[:header_row]
     count, width = len(raw), len(header)
     if limit and count > limit and sum(map(_filled, raw)) > limit:
