@@ -19,13 +19,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from webinar_validate.codes import Code
+from webinar_validate.contract import scans as _bytescan
 from webinar_validate.contract.cache import Context
+from webinar_validate.contract.cells import arrow_values
 from webinar_validate.contract.columns import Col, Kind
 
 CellsOf = Callable[[str, np.ndarray], list[str]]
@@ -80,10 +83,19 @@ def _has(ctx: Context, column: str) -> bool:
 def _offset_mismatches(ctx: Context, positions: np.ndarray, cell_of: CellsOf) -> list[Mistake]:
     if not _has(ctx, Col.TIME_ZONE):
         return []
-    zone_of, zones = pd.factorize(ctx.zones(Col.TIME_ZONE).iloc[positions], use_na_sentinel=True)
+    factorized: tuple[np.ndarray, Any] | None = None  # the zones, read when a cell has an offset
     found = []
     for column in _columns_of(ctx, Kind.INSTANT):
-        written = _written_minutes(ctx.text(column).iloc[positions])
+        text = ctx.text(column).iloc[positions]
+        if _all_in_utc(text):  # written with Z, as exports mostly are: nothing to compare
+            continue
+        written = _written_minutes(text)
+        if np.isnan(written).all():
+            continue
+        if factorized is None:
+            zones_of = ctx.zones(Col.TIME_ZONE).iloc[positions]
+            factorized = pd.factorize(zones_of, use_na_sentinel=True)
+        zone_of, zones = factorized
         utc = ctx.instants(column)[0].iloc[positions]
         stamps = utc.dt.tz_localize(None).to_numpy()
         at = np.flatnonzero(~np.isnan(written) & ~np.isnat(stamps) & (zone_of >= 0))
@@ -97,6 +109,15 @@ def _offset_mismatches(ctx: Context, positions: np.ndarray, cell_of: CellsOf) ->
             said = _OffsetCell(column, str(ctx.text(column).iloc[positions[first]]), zone, local)
             found.append(_grouped(Code.OFFSET_MISMATCH, positions[wrong], column, cell_of, said))
     return found
+
+
+def _all_in_utc(text: pd.Series) -> bool:
+    """True when every cell ends with ``Z`` (or is blank): read off the last bytes."""
+    values = arrow_values(text)
+    if values is None:
+        return bool(((text == "") | text.str.endswith("Z")).all())
+    last = _bytescan.byte_from_end(values, 1)
+    return bool(((last == ord("Z")) | (last == 0)).all())
 
 
 def _written_minutes(text: pd.Series) -> np.ndarray:
