@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from webinar_validate._clock import CLOCK_VARIABLE
+from webinar_validate._clock import CLOCK_VARIABLE, read_instant
 from webinar_validate._version import __version__
 from webinar_validate.cli import execute as output_flags
 from webinar_validate.cli.display import Guarded, display, say
@@ -206,22 +206,10 @@ def build(options: argparse.Namespace, err: Guarded) -> Plan | int:
 
 def _instant(text: str) -> datetime | str:
     """``--now``'s aware datetime, or why ``text`` is not one (a usage error: one line)."""
-    from datetime import UTC, datetime
-
-    shown = display(text)
     try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return (
-            f"--now {shown} is not an ISO 8601 date-time; write it like 2026-09-01T09:00:00Z "
-            "or 2026-09-01T09:00:00-04:00."
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        return (
-            f"--now {shown} has no UTC offset; add Z or one like -04:00 "
-            f"({value.isoformat()}Z, for example)."
-        )
-    return value.astimezone(UTC)  # the same instant, in UTC as createdAt is written
+        return read_instant(text, f"--now {display(text)}")
+    except ValueError as exc:
+        return str(exc)
 
 
 def _excluded(path: str, globs: Sequence[str]) -> bool:

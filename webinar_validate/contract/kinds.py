@@ -271,5 +271,7 @@ def _fixed_instant(text: str, zone: str | None, *, has_offset: bool) -> str:
 
 
 def runs_as_formula(text: str) -> bool:
-    """Whether a spreadsheet may run ``text`` as a formula: the formula_injection rule."""
+    """Whether a spreadsheet may run ``text`` as a formula: the contract's formula_injection
+    rule itself (``values.formula_start``), which gives the same answer for the text as given
+    and as trimmed for sending; every output asks it."""
     return _values.formula_start(text) is not None

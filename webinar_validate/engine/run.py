@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from webinar_validate._clock import CLOCK_VARIABLE
+from webinar_validate._clock import CLOCK_VARIABLE, read_instant
 from webinar_validate._gc import gc_paused
 from webinar_validate.contract import cache as _context
 from webinar_validate.contract import scans as _bytescan
@@ -77,13 +77,7 @@ def _clock(now: datetime | None) -> datetime:
         fixed = os.environ.get(CLOCK_VARIABLE, "").strip()
         if not fixed:
             return datetime.now(UTC)
-        try:
-            now = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(
-                f"{CLOCK_VARIABLE}={fixed} is not an ISO 8601 instant; "
-                "write it like 2026-09-10T15:00:00Z"
-            ) from None
+        now = read_instant(fixed, f"{CLOCK_VARIABLE}={fixed}")
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"now must be an aware datetime (with a UTC offset), not {now}")
     return now

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from webinar_validate.cli.outputs._signals import signals_clean_up
 from webinar_validate.cli.paths import same_file
-from webinar_validate.contract import values as _values
+from webinar_validate.contract.kinds import runs_as_formula
 from webinar_validate.errors import UsageError
 from webinar_validate.table import CsvDialect, Table
 
@@ -48,13 +48,6 @@ _CELL = re.compile(r"^(?:(?:'((?:[^']|'')+)'|([^'!]+))!)?\$?([A-Za-z]{1,3})\$?([
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-
-
-def runs_as_formula(text: str) -> bool:
-    """Whether a spreadsheet may run ``text`` as a formula: the contract's formula_injection
-    rule itself (``_values.formula_start``), which gives the same answer for the text as given
-    and as trimmed for sending."""
-    return _values.formula_start(text) is not None
 
 
 def neutralised(value: Value) -> tuple[Value, bool]:

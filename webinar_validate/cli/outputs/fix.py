@@ -41,7 +41,6 @@ from webinar_validate.cli.outputs._common import (
     parse_cell,
     quoted_note,
     refuse_input,
-    runs_as_formula,
     set_text,
     sheet_title,
     write_csv,
@@ -50,7 +49,7 @@ from webinar_validate.cli.outputs._workbook import open_copy
 from webinar_validate.codes import Code
 from webinar_validate.contract import values as _values
 from webinar_validate.contract.columns import Col, Kind, SessionContract
-from webinar_validate.contract.kinds import fixed_text
+from webinar_validate.contract.kinds import fixed_text, runs_as_formula
 from webinar_validate.errors import UsageError
 from webinar_validate.table import Table, cell_ref
 
