@@ -23,6 +23,15 @@ CONTROLS = "".join(chr(c) for c in range(32))
 TRICKY = ['say "hi"', "back\\slash", '\\"', CONTROLS, "a\x7fb", "line\u2028sep", "🎉 émoji", ""]
 
 
+@pytest.fixture(autouse=True, params=["column-wise", "json.dumps"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs on both ways of writing rows: column-wise (forced even for a few rows)
+    and json.dumps (the way of up to ``_FEW_ROWS`` rows, forced for more)."""
+    few = -1 if request.param == "column-wise" else 1 << 40
+    monkeypatch.setattr(_rowjson, "_FEW_ROWS", few)
+    return str(request.param)
+
+
 def objects(row_numbers: Any, columns: dict[str, Any]) -> list[dict[str, Any]]:
     """The reference: each row's object, built from Python values."""
     values = {name: col.to_pylist() for name, col in columns.items()}
@@ -195,7 +204,11 @@ def tables(draw: st.DrawFn) -> tuple[Any, dict[str, Any]]:
     return pa.array(numbers, pa.int64()), {name: draw(columns_of(n)) for name in names}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(tables())
 def test_random_tables_match_json_dumps(table: tuple[Any, dict[str, Any]]) -> None:
     check(*table)

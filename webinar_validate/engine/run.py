@@ -125,18 +125,18 @@ def _validate_table(
         row_number=table.header_row_number,
         table=table,
     )
+    text_dtype = pd.api.types.pandas_dtype("str")  # looked up once, not once a column
     frame = pd.DataFrame(
         {
-            key: pd.array(column, dtype="str")
+            key: pd.array(column, dtype=text_dtype)
             for key, column in zip(header.keys, table.columns, strict=True)
         },
         index=pd.RangeIndex(len(table)),
     )
     # Trimmed once: for the blank-row test here and, for the rows kept, every check after it.
     unchanged = _needing_no_trim(table, header.keys)
-    trimmed = {
-        key: frame[key] if key in unchanged else trimmed_text(frame[key]) for key in header.keys
-    }
+    raw = {key: frame[key] for key in header.keys}
+    trimmed = {key: raw[key] if key in unchanged else trimmed_text(raw[key]) for key in raw}
     filled = np.zeros(len(frame), dtype=bool)
     for text in trimmed.values():
         filled |= (
@@ -148,7 +148,7 @@ def _validate_table(
         filled[index] = True
     for index, _ in table.formulas_without_value:
         filled[index] = True
-    return _judge(table, header, frame, filled, contract, schema, trimmed, now)
+    return _judge(table, header, frame, raw, filled, contract, schema, trimmed, now)
 
 
 def _needing_no_trim(table: Table, keys: Sequence[str]) -> set[str]:
@@ -175,6 +175,7 @@ def _judge(
     table: Table,
     header: Header,
     frame: pd.DataFrame,
+    raw: dict[str, pd.Series],
     filled: np.ndarray,
     contract: SessionContract,
     schema: pa.DataFrameSchema,
@@ -194,15 +195,18 @@ def _judge(
         row_numbers=row_numbers,
         dataframe=table.dataframe,
     )
-    # A column no cell of which was trimmed is its cells as read: the frame's own column, so
-    # that it is held once and the checks see that the text is the cells as read.
+    # The frame's columns, made once as Series; a column no cell of which was trimmed is its
+    # cells as read: the frame's own column, so that it is held once and the checks see that
+    # the text is the cells as read.
+    kept = raw if every else {key: data[key] for key in raw}
+    ctx.prime_raw(kept)
     ctx.prime_text(
-        {
-            key: data[key] if text.array is frame[key].array else text[filled]
+        trimmed
+        if every
+        else {
+            key: kept[key] if text.array is raw[key].array else text[filled]
             for key, text in trimmed.items()
         }
-        if not every
-        else trimmed
     )
     ctx.present = frozenset(header.keys)
     failures = _run_schema(ctx, schema)
@@ -228,10 +232,7 @@ def _run_schema(ctx: Context, schema: pa.DataFrameSchema) -> Failures:
     """
     unknown = [str(c) for c in ctx.frame.columns if c not in schema.columns]
     checks = unknown_column_checks()
-    if unknown:
-        extra = {name: pa.Column(checks=checks, required=False, nullable=True) for name in unknown}
-        schema = schema.add_columns(extra)
-    plan = plan_of(schema)
+    plan = plan_of(schema, unknown, checks)
     ctx.own_rules = {column: plan.own(column) for column in plan.rules}
     local = _column_local(plan)
     many = [c for c in unknown if c in local]
@@ -245,14 +246,19 @@ def _run_schema(ctx: Context, schema: pa.DataFrameSchema) -> Failures:
         for rule in rules
         if ctx.fails_anywhere(column, rule)
     }
-    if len(schema.columns) > _MANY_COLUMNS:  # pandera would find nothing in the others
-        schema = schema.remove_columns([c for c in schema.columns if c not in failing])
+    # pandera validates every column when there are few, and only the failing ones when there
+    # are many (it would find nothing in the others): a schema is never built of thousands.
+    few = len(schema.columns) + len(unknown) <= _MANY_COLUMNS
+    columns = {name: column for name, column in schema.columns.items() if few or name in failing}
+    for name in unknown:
+        if few or name in failing:
+            columns[name] = pa.Column(checks=checks, required=False, nullable=True)
     # The DataFrame-level checks read the run's cells from its cache: they are validated over
     # a frame of one column on the same rows, so that pandera's failure cases list each failing
     # row once, not every cell of it (reshaping those cost seconds at 100k rows).
     rows = pd.DataFrame({"row": np.zeros(len(ctx.frame), dtype=np.int8)}, index=ctx.frame.index)
-    columns = pa.DataFrameSchema(schema.columns, strict=False, coerce=False, name=schema.name)
-    cases = [_cases(ctx, columns, ctx.frame)]
+    by_column = pa.DataFrameSchema(columns, strict=False, coerce=False, name=schema.name)
+    cases = [_cases(ctx, by_column, ctx.frame)]
     if schema.checks:
         cases.append(_cases(ctx, pa.DataFrameSchema(checks=schema.checks), rows))
     found = [case for case in cases if case is not None]

@@ -9,6 +9,7 @@ and cannot fail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,8 +38,14 @@ class Plan:
         return tuple(rule for rule in self.rules.get(column, ()) if rule.own)
 
 
-def plan_of(schema: pa.DataFrameSchema) -> Plan:
-    """The rules of every check of ``schema``, column by column."""
+def plan_of(
+    schema: pa.DataFrameSchema,
+    unknown: Sequence[str] = (),
+    unknown_checks: Sequence[pa.Check] = (),
+) -> Plan:
+    """The rules of every check of ``schema``, column by column, and of ``unknown_checks`` on
+    each ``unknown`` column after them (as if they were columns of the schema: building a
+    schema of thousands of columns costs pandera a deep copy of each)."""
     check_schema(schema)
     plan = Plan()
     for name, column in schema.columns.items():
@@ -47,6 +54,10 @@ def plan_of(schema: pa.DataFrameSchema) -> Plan:
         for check in column.checks:
             numbers.append(len(rules))
             rules.append(_column_rule(check))
+    shared = [_column_rule(check) for check in unknown_checks]
+    for name in unknown:
+        plan.rules[name] = list(shared)
+        plan.column_checks[name] = list(range(len(shared)))
     for check in schema.checks:
         found = user_rule(check)
         if found is None:

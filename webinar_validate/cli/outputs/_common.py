@@ -245,10 +245,11 @@ def book_from_table(
     sheet = book.active
     assert sheet is not None  # a new Workbook always has one sheet
     sheet.title = title
+    bold = Font(bold=True)  # one Font: openpyxl hashes each one it is given
     for column, text in enumerate(table.header, start=1):
         cell = sheet.cell(table.header_row_number, column)
         set_text(cell, text)
-        cell.font = Font(bold=True)
+        cell.font = bold
     overrides = overrides or {}
     extras = extras or {}
     for index, row in enumerate(table.rows):
