@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -37,6 +37,7 @@ class Table:
 
     __slots__ = (
         "_columns",
+        "_numbers",
         "_rows",
         "dataframe",
         "dialect",
@@ -106,6 +107,14 @@ class Table:
         for a file. Its typed dates are datetimes without a time zone, not spreadsheet cells."""
         self._rows = rows
         self._columns = columns
+        self._numbers: Any = None
+
+    def number_array(self) -> Any:
+        """``row_numbers`` as a read-only int64 numpy array, made once (a range in C)."""
+        if self._numbers is None:
+            self._numbers = int_array(self.row_numbers)
+            self._numbers.flags.writeable = False
+        return self._numbers
 
     def __len__(self) -> int:
         """The number of data rows, blank ones included."""
@@ -166,6 +175,41 @@ class Table:
             for slot, cell in zip(picked.tolist(), cells, strict=True):
                 found[slot] = cell
         return found
+
+    def cells_array(self, indices: Any, positions: Any) -> Any:
+        """``cells_at`` as one Arrow large_string array, taken column by column in C (numpy
+        arrays of data-row indexes and column positions in; no Python string per cell)."""
+        import numpy as np
+        import pyarrow as pa
+
+        text = pa.large_string()
+        if self._rows is not None:
+            return pa.array(self.cells_at(indices.tolist(), positions.tolist()), text)
+        assert self._columns is not None
+        width = len(self.header)
+        where = np.asarray(indices, dtype=np.int64)
+        at = np.asarray(positions, dtype=np.int64)
+        parts: list[Any] = []
+        slots: list[Any] = []
+        for pos in np.unique(at[at < width]).tolist():
+            picked = np.flatnonzero(at == pos)
+            taken = self._columns[pos].take(pa.array(where[picked]))
+            parts += taken.chunks if isinstance(taken, pa.ChunkedArray) else [taken]
+            slots.append(picked)
+        beyond = np.flatnonzero(at >= width)
+        parts.append(pa.array([""] * len(beyond), text))
+        slots.append(beyond)
+        cells = pa.concat_arrays([part.cast(text) for part in parts])
+        return cells.take(pa.array(np.argsort(np.concatenate(slots), kind="stable")))
+
+
+def int_array(values: Sequence[int]) -> Any:
+    """Whole numbers as an int64 numpy array; a range is made in C, not read number by number."""
+    import numpy as np
+
+    if isinstance(values, range):
+        return np.arange(values.start, values.stop, values.step, dtype=np.int64)
+    return np.asarray(values, dtype=np.int64)
 
 
 def column_letters(index: int) -> str:

@@ -104,14 +104,14 @@ def _valid_rows(
     """The valid rows (their ``positions`` in the frame, whose index holds the table's row
     indexes ``kept``), column-wise, normalised when first used from what the run has taken
     for it (not the run)."""
-    numbers = np.asarray(table.row_numbers, dtype=np.int64)[kept[positions]]
+    numbers = table.number_array()[kept[positions]]
     return ValidRows(numbers, later(ctx, list(keys), positions))
 
 
 def _cells_of(table: Table, keys: Sequence[str], kept: np.ndarray) -> CellsOf:
     """Names the cells of a column in rows of the frame (by position; ``kept`` holds each
     frame row's table index): ``Sessions!F7``, ``F7`` for a CSV."""
-    numbers = np.asarray(table.row_numbers, dtype=np.int64)
+    numbers = table.number_array()
     place = {key: i for i, key in enumerate(keys)}
 
     def cell_of(column: str, positions: np.ndarray) -> list[str]:

@@ -34,7 +34,7 @@ from webinar_validate.contract import values as _values
 from webinar_validate.contract.columns import ColumnSpec, Kind
 from webinar_validate.engine.verdict import Failures
 from webinar_validate.report.rows import JSON_BLOCK, ErrorTable, InvalidRows
-from webinar_validate.table import Table, cell_ref, column_letters
+from webinar_validate.table import Table, cell_ref, column_letters, int_array
 
 if TYPE_CHECKING:
     from webinar_validate.contract.cache import Context
@@ -110,7 +110,7 @@ def _error_table(
     """Every error of the invalid ``rows`` (table indexes; row ``i`` has the entries
     ``bounds[i]:bounds[i + 1]``), with its column, cell, code, message and cell as read."""
     index, pos = entries[0], entries[1]
-    numbers = np.asarray(table.row_numbers, dtype=np.int64)
+    numbers = table.number_array()
     # The cell names, column-wise: the sheet prefix and the letters once per column.
     prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
     places, at = np.unique(pos, return_inverse=True)
@@ -121,61 +121,107 @@ def _error_table(
         pa.scalar("", pa.large_string()),
     )
     names, rules = failures.columns, failures.rules
-    codes = [str(rule.code) for rule in rules]
+    kind, column = entries[2], entries[3]
+    # The codes and the column names, column-wise: a rule's entries name its column, a
+    # formula's the key at its place, an extra cell's none.
+    which = np.where(kind >= 0, kind, len(rules) - 1 - kind)  # -1, -2: after the rules
+    code_texts = [str(rule.code) for rule in rules]
+    code_texts += [Code.FORMULA_WITHOUT_VALUE.value, Code.EXTRA_CELLS.value]
+    named = np.where(
+        kind >= 0, column, np.where(kind == _FORMULA, len(names) + pos, len(names) + len(keys))
+    )
+    said: dict[tuple[int, int], dict[str, str]] = {}  # per (rule, column): a message by value
+    messages: list[Any] = []
+    values: list[Any] = []
     present = set(keys)
-    made_columns: list[str | None] = []
-    made_codes: list[str] = []
-    messages: list[str] = []
-    values: list[str] = []
-    said: dict[tuple[int, int, str], str] = {}  # (rule, column, cell): a message by value
     try:
         for start in range(0, len(rows), JSON_BLOCK):
             stop = min(start + JSON_BLOCK, len(rows))
-            ctx.focus(rows[start:stop].tolist())  # message look-ups take only these rows' cells
+            block = rows[start:stop].tolist()
+            ctx.focus(block)  # message look-ups take only these rows' cells
             lo, hi = int(bounds[start]), int(bounds[stop])
-            index_of, pos_of, kind_of, column_of = (a[lo:hi].tolist() for a in entries)
-            read = table.cells_at(index_of, pos_of)
-            for k, (row, place, rule, col) in enumerate(
-                zip(index_of, pos_of, kind_of, column_of, strict=True)
-            ):
-                value = read[k]
-                if rule >= 0:
-                    name: str | None = names[col]
-                    raw = value if name in present else ""
-                    made_codes.append(codes[rule])
-                    if rules[rule].by_value:
-                        key = (rule, col, raw)
-                        message = said.get(key)
-                        if message is None:
-                            message = said[key] = rules[rule].message(ctx, names[col], row, raw)
-                        messages.append(message)
-                    else:
-                        messages.append(rules[rule].message(ctx, names[col], row, raw))
-                elif rule == _FORMULA:
-                    name = keys[place]
-                    made_codes.append(Code.FORMULA_WITHOUT_VALUE.value)
-                    messages.append(
-                        _formula(keys[place], f"{prefix}{column_letters(place)}{int(numbers[row])}")
-                    )
+            read = table.cells_array(index[lo:hi], pos[lo:hi])
+            pieces = _rule_messages(ctx, entries, lo, hi, failures, read, present, said, block)
+            others = np.flatnonzero(kind[lo:hi] < 0)
+            texts = []
+            for k in others.tolist():
+                row, place = int(index[lo + k]), int(pos[lo + k])
+                if kind[lo + k] == _FORMULA:
+                    ref = f"{prefix}{column_letters(place)}{int(numbers[row])}"
+                    texts.append(_formula(keys[place], ref))
                 else:
-                    name, value = None, ""
-                    made_codes.append(Code.EXTRA_CELLS.value)
-                    messages.append(_extra(table, row, place, int(numbers[row]), splits.get(row)))
-                made_columns.append(name)
-                values.append(value)
+                    texts.append(_extra(table, row, place, int(numbers[row]), splits.get(row)))
+            pieces.append((others, _strings(texts)))
+            slots = np.concatenate([slot for slot, _ in pieces])
+            made = pa.concat_arrays([text for _, text in pieces])
+            messages.append(made.take(pa.array(np.argsort(slots, kind="stable"))))
+            extra = np.asarray(kind[lo:hi] == _EXTRA)  # an extra cell's error has no value
+            values.append(pc.if_else(pa.array(extra), "", read) if extra.any() else read)
     finally:
         ctx.focus(None)
     lines = table.lines
     return ErrorTable(
         row_numbers=numbers[rows],
-        lines=None if lines is None else np.asarray(lines, dtype=np.int64)[rows],
+        lines=None if lines is None else int_array(lines)[rows],
         starts=np.asarray(bounds, dtype=np.int64),
-        column=_strings(made_columns),
+        column=pa.array([*names, *keys, None], pa.large_string()).take(pa.array(named)),
         cell=cells,
-        code=_strings(made_codes),
-        message=_strings(messages),
-        value=_strings(values),
+        code=pa.array(code_texts, pa.large_string()).take(pa.array(which)),
+        message=pa.concat_arrays(messages) if messages else _strings([]),
+        value=pa.concat_arrays(values) if values else _strings([]),
     )
+
+
+def _rule_messages(
+    ctx: Context,
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    lo: int,
+    hi: int,
+    failures: Failures,
+    read: Any,
+    present: set[str],
+    said: dict[tuple[int, int], dict[str, str]],
+    block: list[int],
+) -> list[tuple[np.ndarray, Any]]:
+    """The messages of the rules' entries among ``lo:hi``, a (rule, column) at a time, as
+    (their places in ``lo:hi``, an Arrow array of their messages) pairs. A rule whose message
+    depends on the cell alone makes one per distinct cell (in C, the rest); the others one per
+    row, with the look-ups focused on the rows of the rule (then on the ``block`` again)."""
+    index, kind, column = entries[0][lo:hi], entries[2][lo:hi], entries[3][lo:hi]
+    ruled = np.flatnonzero(kind >= 0)
+    group = kind[ruled] * len(failures.columns) + column[ruled]
+    order = np.argsort(group, kind="stable")
+    pieces: list[tuple[np.ndarray, Any]] = []
+    for part in np.split(ruled[order], np.flatnonzero(np.diff(group[order])) + 1):
+        if not len(part):
+            continue
+        number, col = int(kind[part[0]]), int(column[part[0]])
+        rule, name = failures.rules[number], failures.columns[col]
+        rows = index[part]
+        if name in present:
+            raws = pc.fill_null(read.take(pa.array(part)), "")
+        else:  # a column the file lacks: its cells are blank
+            raws = _strings([""] * len(part))
+        if rule.by_value:
+            memo = said.setdefault((number, col), {})
+            encoded = raws.dictionary_encode()
+            distinct = encoded.dictionary.to_pylist()
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            first = np.unique(codes, return_index=True)[1]  # where each distinct cell is first
+            for u, raw in enumerate(distinct):
+                if raw not in memo:
+                    memo[raw] = rule.message(ctx, name, int(rows[first[u]]), raw)
+            texts = _strings([memo[raw] for raw in distinct]).take(encoded.indices)
+        else:
+            ctx.focus(rows.tolist())
+            made = [
+                rule.message(ctx, name, row, raw)
+                for row, raw in zip(rows.tolist(), raws.to_pylist(), strict=True)
+            ]
+            ctx.focus(block)
+            texts = _strings(made)
+        pieces.append((part, texts))
+    return pieces
 
 
 def _strings(texts: list[Any]) -> Any:

@@ -187,7 +187,7 @@ def _judge(
     for name in contract.names:
         if name not in data.columns:
             data[name] = pd.array([""] * len(data), dtype="str")
-    row_numbers = pd.Series(table.row_numbers, dtype="int64")
+    row_numbers = pd.Series(table.number_array(), dtype="int64")
     ctx = Context(
         contract,
         data,
