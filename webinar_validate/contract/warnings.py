@@ -84,7 +84,7 @@ def _offset_mismatches(ctx: Context, positions: np.ndarray, cell_of: CellsOf) ->
     if not _has(ctx, Col.TIME_ZONE):
         return []
     factorized: tuple[np.ndarray, Any] | None = None  # the zones, read when a cell has an offset
-    found = []
+    compared = []  # per column with an offset somewhere: (column, UTC instants, cells compared)
     for column in _columns_of(ctx, Kind.INSTANT):
         text = ctx.text(column).iloc[positions]
         if _all_in_utc(text):  # written with Z, as exports mostly are: nothing to compare
@@ -95,13 +95,25 @@ def _offset_mismatches(ctx: Context, positions: np.ndarray, cell_of: CellsOf) ->
         if factorized is None:
             zones_of = ctx.zones(Col.TIME_ZONE).iloc[positions]
             factorized = pd.factorize(zones_of, use_na_sentinel=True)
-        zone_of, zones = factorized
         utc = ctx.instants(column)[0].iloc[positions]
         stamps = utc.dt.tz_localize(None).to_numpy()
-        at = np.flatnonzero(~np.isnan(written) & ~np.isnat(stamps) & (zone_of >= 0))
-        if not len(at):
-            continue
-        wrong = at[written[at] != _zone_minutes(stamps[at], zone_of[at], list(zones))]
+        at = np.flatnonzero(~np.isnan(written) & ~np.isnat(stamps) & (factorized[0] >= 0))
+        compared.append((column, utc, at, written[at], stamps[at]))
+    if factorized is None or not compared:
+        return []
+    zone_of, zones = factorized
+    # Every column's cells in one conversion per distinct zone (not one per zone and column).
+    offsets = _zone_minutes(
+        np.concatenate([stamps for *_, stamps in compared]),
+        np.concatenate([zone_of[at] for _, _, at, _, _ in compared]),
+        list(zones),
+    )
+    found = []
+    ends = np.cumsum([len(at) for _, _, at, _, _ in compared])
+    for (column, utc, at, written, _), zone_minutes in zip(
+        compared, np.split(offsets, ends[:-1]), strict=True
+    ):
+        wrong = at[written != zone_minutes]
         if len(wrong):
             first = int(wrong[0])
             zone = str(zones[zone_of[first]])

@@ -120,8 +120,8 @@ def _error_table(
     named = np.where(
         kind >= 0, column, np.where(kind == _FORMULA, len(names) + pos, len(names) + len(keys))
     )
-    said: dict[tuple[int, int], dict[str, str]] = {}  # per (rule, column): a message by value
-    messages: list[Any] = []
+    said: dict[tuple[int, int], dict[str, int]] = {}  # per (rule, column): a message by value
+    made = _Messages(len(index))
     values: list[Any] = []
     present = set(keys)
     try:
@@ -131,22 +131,20 @@ def _error_table(
             ctx.focus(block)  # message look-ups take only these rows' cells
             lo, hi = int(bounds[start]), int(bounds[stop])
             read = table.cells_array(index[lo:hi], pos[lo:hi])
-            pieces = _rule_messages(ctx, entries, lo, hi, failures, read, present, said, block)
-            others = np.flatnonzero(kind[lo:hi] < 0)
+            _rule_messages(ctx, entries, lo, hi, failures, read, present, said, block, made)
+            others = (lo + np.flatnonzero(kind[lo:hi] < 0)).tolist()
             texts = []
-            for k in others.tolist():
-                row, place = int(index[lo + k]), int(pos[lo + k])
-                if kind[lo + k] == _FORMULA:
+            for k in others:
+                row, place = int(index[k]), int(pos[k])
+                if kind[k] == _FORMULA:
                     ref = f"{prefix}{column_letters(place)}{int(numbers[row])}"
                     texts.append(_formula(keys[place], ref))
                 else:
                     texts.append(
                         extra_message(table, row, place, int(numbers[row]), splits.get(row))
                     )
-            pieces.append((others, _strings(texts)))
-            slots = np.concatenate([slot for slot, _ in pieces])
-            made = pa.concat_arrays([text for _, text in pieces])
-            messages.append(made.take(pa.array(np.argsort(slots, kind="stable"))))
+            made.each(np.asarray(others, dtype=np.int64), texts)
+            made.flush()
             extra = np.asarray(kind[lo:hi] == _EXTRA)  # an extra cell's error has no value
             values.append(pc.if_else(pa.array(extra), "", read) if extra.any() else read)
     finally:
@@ -156,11 +154,53 @@ def _error_table(
         row_numbers=numbers[rows],
         lines=None if lines is None else int_array(lines)[rows],
         starts=np.asarray(bounds, dtype=np.int64),
-        column=pa.array([*names, *keys, None], pa.large_string()).take(pa.array(named)),
+        column=_coded(named, [*names, *keys, None]),
         cell=cells,
-        code=pa.array(code_texts, pa.large_string()).take(pa.array(which)),
-        message=pa.concat_arrays(messages) if messages else _strings([]),
-        value=pa.concat_arrays(values) if values else _strings([]),
+        code=_coded(which, code_texts),
+        message=made.array(),
+        value=pa.chunked_array(values, pa.large_string()),
+    )
+
+
+class _Messages:
+    """The errors' messages as a dictionary array: each distinct text held once (a message
+    that depends on the cell alone is shared by every error of that cell), an index per error.
+    The texts become Arrow a block at a time (:meth:`flush`), not a Python string each for
+    the whole run."""
+
+    def __init__(self, count: int) -> None:
+        self.ids = np.zeros(count, dtype=np.int32)
+        self._pending: list[str] = []
+        self._chunks: list[Any] = []
+        self._count = 0
+
+    def each(self, slots: np.ndarray, texts: list[str]) -> None:
+        """Errors ``slots`` say ``texts``, one each."""
+        self.ids[slots] = np.arange(self._count, self._count + len(texts))
+        self._pending += texts
+        self._count += len(texts)
+
+    def add(self, text: str) -> int:
+        """A text to share; its id."""
+        self._pending.append(text)
+        self._count += 1
+        return self._count - 1
+
+    def flush(self) -> None:
+        """The texts so far into Arrow."""
+        self._chunks.append(_strings(self._pending))
+        self._pending = []
+
+    def array(self) -> Any:
+        self.flush()
+        texts = pa.concat_arrays(self._chunks)
+        return pa.DictionaryArray.from_arrays(pa.array(self.ids, pa.int32()), texts)
+
+
+def _coded(ids: np.ndarray, texts: Sequence[str | None]) -> Any:
+    """``texts[ids]`` as an Arrow dictionary array of large_string (each text held once)."""
+    return pa.DictionaryArray.from_arrays(
+        pa.array(ids, pa.int32()), pa.array(texts, pa.large_string())
     )
 
 
@@ -172,18 +212,18 @@ def _rule_messages(
     failures: Failures,
     read: Any,
     present: set[str],
-    said: dict[tuple[int, int], dict[str, str]],
+    said: dict[tuple[int, int], dict[str, int]],
     block: list[int],
-) -> list[tuple[np.ndarray, Any]]:
-    """The messages of the rules' entries among ``lo:hi``, a (rule, column) at a time, as
-    (their places in ``lo:hi``, an Arrow array of their messages) pairs. A rule whose message
-    depends on the cell alone makes one per distinct cell (in C, the rest); the others one per
-    row, with the look-ups focused on the rows of the rule (then on the ``block`` again)."""
+    made: _Messages,
+) -> None:
+    """The messages of the rules' entries among ``lo:hi``, a (rule, column) at a time, into
+    ``made``. A rule whose message depends on the cell alone makes one per distinct cell (its
+    errors share it); the others one per row, with the look-ups focused on the rows of the rule
+    (then on the ``block`` again)."""
     index, kind, column = entries[0][lo:hi], entries[2][lo:hi], entries[3][lo:hi]
     ruled = np.flatnonzero(kind >= 0)
     group = kind[ruled] * len(failures.columns) + column[ruled]
     order = np.argsort(group, kind="stable")
-    pieces: list[tuple[np.ndarray, Any]] = []
     for part in np.split(ruled[order], np.flatnonzero(np.diff(group[order])) + 1):
         if not len(part):
             continue
@@ -202,18 +242,16 @@ def _rule_messages(
             first = np.unique(codes, return_index=True)[1]  # where each distinct cell is first
             for u, raw in enumerate(distinct):
                 if raw not in memo:
-                    memo[raw] = rule.message(ctx, name, int(rows[first[u]]), raw)
-            texts = _strings([memo[raw] for raw in distinct]).take(encoded.indices)
+                    memo[raw] = made.add(rule.message(ctx, name, int(rows[first[u]]), raw))
+            made.ids[lo + part] = np.array([memo[raw] for raw in distinct], np.int32)[codes]
         else:
             ctx.focus(rows.tolist())
-            made = [
+            texts = [
                 rule.message(ctx, name, row, raw)
                 for row, raw in zip(rows.tolist(), raws.to_pylist(), strict=True)
             ]
             ctx.focus(block)
-            texts = _strings(made)
-        pieces.append((part, texts))
-    return pieces
+            made.each(lo + part, texts)
 
 
 def _strings(texts: list[Any]) -> Any:
