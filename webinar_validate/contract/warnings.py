@@ -84,18 +84,21 @@ def _offset_mismatches(ctx: Context, positions: np.ndarray, cell_of: CellsOf) ->
     if not _has(ctx, Col.TIME_ZONE):
         return []
     factorized: tuple[np.ndarray, Any] | None = None  # the zones, read when a cell has an offset
+    # Whole columns, the rows not in ``positions`` masked out: no copy of a column's cells.
+    judged = np.zeros(len(ctx.frame), dtype=bool)
+    judged[positions] = True
     compared = []  # per column with an offset somewhere: (column, UTC instants, cells compared)
     for column in _columns_of(ctx, Kind.INSTANT):
-        text = ctx.text(column).iloc[positions]
+        text = ctx.text(column)
         if _all_in_utc(text):  # written with Z, as exports mostly are: nothing to compare
             continue
         written = _written_minutes(text)
+        written[~judged] = np.nan
         if np.isnan(written).all():
             continue
         if factorized is None:
-            zones_of = ctx.zones(Col.TIME_ZONE).iloc[positions]
-            factorized = pd.factorize(zones_of, use_na_sentinel=True)
-        utc = ctx.instants(column)[0].iloc[positions]
+            factorized = pd.factorize(ctx.zones(Col.TIME_ZONE), use_na_sentinel=True)
+        utc = ctx.instants(column)[0]
         stamps = utc.dt.tz_localize(None).to_numpy()
         at = np.flatnonzero(~np.isnan(written) & ~np.isnat(stamps) & (factorized[0] >= 0))
         compared.append((column, utc, at, written[at], stamps[at]))
@@ -118,8 +121,8 @@ def _offset_mismatches(ctx: Context, positions: np.ndarray, cell_of: CellsOf) ->
             first = int(wrong[0])
             zone = str(zones[zone_of[first]])
             local = utc.iloc[first].tz_convert(ZoneInfo(zone))
-            said = _OffsetCell(column, str(ctx.text(column).iloc[positions[first]]), zone, local)
-            found.append(_grouped(Code.OFFSET_MISMATCH, positions[wrong], column, cell_of, said))
+            said = _OffsetCell(column, str(ctx.text(column).iloc[first]), zone, local)
+            found.append(_grouped(Code.OFFSET_MISMATCH, wrong, column, cell_of, said))
     return found
 
 
