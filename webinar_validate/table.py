@@ -154,39 +154,23 @@ class Table:
         lists = [column.take(where).to_pylist() for column in self._columns]
         return [list(row) for row in zip(*lists, strict=True)] if lists else [[] for _ in indices]
 
-    def cells_at(self, indices: Sequence[int], positions: Sequence[int]) -> list[str]:
-        """The cell of each (data-row index, column) pair; "" beyond the header's width."""
-        width = len(self.header)
-        if self._rows is not None:
-            rows = self._rows
-            return [
-                rows[i][p] if p < width else "" for i, p in zip(indices, positions, strict=True)
-            ]
-        assert self._columns is not None
-        import numpy as np
-        import pyarrow as pa
-
-        found = [""] * len(indices)
-        where = np.asarray(indices, dtype=np.int64)
-        at = np.asarray(positions, dtype=np.int64)
-        for pos in np.unique(at[at < width]).tolist():
-            picked = np.flatnonzero(at == pos)
-            cells = self._columns[pos].take(pa.array(where[picked])).to_pylist()
-            for slot, cell in zip(picked.tolist(), cells, strict=True):
-                found[slot] = cell
-        return found
-
     def cells_array(self, indices: Any, positions: Any) -> Any:
-        """``cells_at`` as one Arrow large_string array, taken column by column in C (numpy
-        arrays of data-row indexes and column positions in; no Python string per cell)."""
+        """The cell of each (data-row index, column position) pair, "" beyond the header's
+        width, as one Arrow large_string array: numpy arrays in, taken column by column in C
+        (no Python string per cell)."""
         import numpy as np
         import pyarrow as pa
 
         text = pa.large_string()
-        if self._rows is not None:
-            return pa.array(self.cells_at(indices.tolist(), positions.tolist()), text)
-        assert self._columns is not None
         width = len(self.header)
+        if self._rows is not None:
+            rows = self._rows
+            cells = [
+                rows[i][p] if p < width else ""
+                for i, p in zip(indices.tolist(), positions.tolist(), strict=True)
+            ]
+            return pa.array(cells, text)
+        assert self._columns is not None
         where = np.asarray(indices, dtype=np.int64)
         at = np.asarray(positions, dtype=np.int64)
         parts: list[Any] = []
