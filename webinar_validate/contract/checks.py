@@ -195,6 +195,11 @@ def built_in(check: str, **stats: Any) -> Rule:
         check=check,
         stats=tuple(sorted(given.items())),
         by_value=own and check != "missing_utc_offset",
+        # every message of a cell's own but two: the missing offset names the row's time zone,
+        # and an address list's reads which address failed, and why, off the run's cache
+        said_when_read=own
+        and check != "missing_utc_offset"
+        and not (check == "invalid_email" and not given.get("single", False)),
     )
 
 

@@ -220,6 +220,11 @@ class Rule:
     by_value: bool = False
     """True when the message depends on the column and the cell alone: a run makes it once per
     distinct cell."""
+    said_when_read: bool = False
+    """True for a built-in check whose message needs nothing of the run (``ctx`` and ``index``
+    are None): it is made when the report is read, once per distinct cell, so that a run with
+    half a million failing cells holds no text for them. A rule of the user's is said in the
+    run, so that a message that raises, raises there."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.code, Code) and not _SNAKE_CASE.fullmatch(self.code):

@@ -203,7 +203,7 @@ def _duplicate_session(ctx: Context, col: str, *, course: str, title: str) -> pd
     twin[:-1] |= same
     shared = np.sort(positions[order[twin]])
     keys = np.zeros(len(shared), dtype=np.int64)
-    courses = _key(ctx, course, True).iloc[shared]
+    courses = ctx.text(course).iloc[shared].str.lower()  # any case; the few shared rows only
     for part in (courses, _instant(ctx, col).iloc[shared], titles.iloc[shared]):
         codes, uniques = pd.factorize(part, use_na_sentinel=False)
         # combined codes stay below rows * rows: no overflow for any sheet size

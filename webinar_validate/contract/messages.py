@@ -2,7 +2,11 @@
 as the user typed it, and what to do (CONTRACT.md, "Error codes").
 
 ``message(ctx, column, index, value, **statistics)``: ``value`` is the cell as read; the
-statistics are the check's own (the length, the choices), as pandera holds them.
+statistics are the check's own (the length, the choices), as pandera holds them. The message of
+a cell's own check depends on the column and the cell alone: but for ``missing_utc_offset``
+and an address list's ``invalid_email``, which read the run, it is made when the report is
+read, once per distinct cell, with no run (``ctx`` and ``index`` are None; see
+``Rule.said_when_read``).
 """
 
 from __future__ import annotations
@@ -35,12 +39,12 @@ def _q(value: str) -> str:
     return f"'{value}'"
 
 
-def control(ctx: Context, col: str, index: Any, value: str) -> str:
+def control(ctx: Context | None, col: str, index: Any, value: str) -> str:
     bad = next((ch for ch in value if ch in _CONTROL_SET), "\x00")
     return f"{col} contains the control character U+{ord(bad):04X}; delete it from the cell."
 
 
-def formula_error(ctx: Context, col: str, index: Any, value: str) -> str:
+def formula_error(ctx: Context | None, col: str, index: Any, value: str) -> str:
     error = value.strip()
     return (
         f"{col} holds {error}, the error a formula gave ({FORMULA_ERRORS.get(error, 'an error')}); "
@@ -48,7 +52,7 @@ def formula_error(ctx: Context, col: str, index: Any, value: str) -> str:
     )
 
 
-def injection(ctx: Context, col: str, index: Any, value: str, **_: Any) -> str:
+def injection(ctx: Context | None, col: str, index: Any, value: str, **_: Any) -> str:
     at = _values.formula_start(value)
     if at is None:  # an address after the first of an e-mail list
         address = _values.formula_address(value) or value
@@ -65,22 +69,22 @@ def injection(ctx: Context, col: str, index: Any, value: str, **_: Any) -> str:
     )
 
 
-def required(ctx: Context, col: str, index: Any, value: str) -> str:
+def required(ctx: Context | None, col: str, index: Any, value: str) -> str:
     return f"{col} is required but the cell is empty; fill it in."
 
 
-def too_long(ctx: Context, col: str, index: Any, value: str, *, max_length: int) -> str:
+def too_long(ctx: Context | None, col: str, index: Any, value: str, *, max_length: int) -> str:
     return f"{col} is {len(value.strip())} characters long; shorten it to at most {max_length}."
 
 
-def uuid(ctx: Context, col: str, index: Any, value: str) -> str:
+def uuid(ctx: Context | None, col: str, index: Any, value: str) -> str:
     return (
         f"{col} {_q(value.strip())} is not a UUID; copy the 36-character ID "
         "(like 3f0c9a4e-1b2c-4d5e-8f90-123456789abc) from the platform."
     )
 
 
-def slug(ctx: Context, col: str, index: Any, value: str, **_: Any) -> str:
+def slug(ctx: Context | None, col: str, index: Any, value: str, **_: Any) -> str:
     text = value.strip()
     words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text.lower()).split()
     hint = f"; did you mean {'-'.join(words)}?" if words else "."
@@ -90,11 +94,11 @@ def slug(ctx: Context, col: str, index: Any, value: str, **_: Any) -> str:
     )
 
 
-def pattern(ctx: Context, col: str, index: Any, value: str, *, pattern: str) -> str:
+def pattern(ctx: Context | None, col: str, index: Any, value: str, *, pattern: str) -> str:
     return f"{col} {_q(value.strip())} does not match the pattern {pattern}."
 
 
-def datetime(ctx: Context, col: str, index: Any, value: str) -> str:
+def datetime(ctx: Context | None, col: str, index: Any, value: str) -> str:
     return (
         f"{col} {_q(value.strip())} is not a valid ISO 8601 date-time; write it like "
         f"{_values.EXAMPLE_INSTANT} (UTC) or 2025-09-04T11:30:00-04:00."
@@ -149,34 +153,38 @@ def _naive_in_frame(
     )
 
 
-def zone(ctx: Context, col: str, index: Any, value: str) -> str:
+def zone(ctx: Context | None, col: str, index: Any, value: str) -> str:
     text = value.strip()
-    hint = ctx.once(_values.suggest_zone, text)
+    hint = _values.suggest_zone(text)
     tail = f"; did you mean {hint}?" if hint else "; write one such as America/New_York or UTC."
     return f"{col} {_q(text)} is not an IANA time-zone name{tail}"
 
 
-def choice(ctx: Context, col: str, index: Any, value: str, *, choices: tuple[str, ...]) -> str:
+def choice(
+    ctx: Context | None, col: str, index: Any, value: str, *, choices: tuple[str, ...]
+) -> str:
     text = value.strip()
-    hint = ctx.once(_values.closest, text, choices)
+    hint = _values.closest(text, choices)
     tail = f"; did you mean {hint}?" if hint else "; write one of them."
     return f"{col} {_q(text)} is not one of {', '.join(choices)}{tail}"
 
 
-def url(ctx: Context, col: str, index: Any, value: str) -> str:
+def url(ctx: Context | None, col: str, index: Any, value: str) -> str:
     return (
         f"{col} {_q(value.strip())} is not an absolute https:// link; "
         "paste the full address, like https://zoom.us/j/123456789."
     )
 
 
-def email(ctx: Context, col: str, index: Any, value: str, *, single: bool = False) -> str:
+def email(ctx: Context | None, col: str, index: Any, value: str, *, single: bool = False) -> str:
     if single:
         text = value.strip()
         problem = _values.one_email_problem(text) or ""
         if problem == _values.ONE_ADDRESS_ONLY:
             return f"{col} {text} holds more than one address; give one address only."
         return f"{col} {text} is not a valid e-mail address: {email_reason(text, problem)}."
+    if ctx is None:  # an address list's message reads the run (see Rule.said_when_read)
+        raise TypeError("the message of an address list needs the run's Context")
     address, why = ctx.at(ctx.email_problems(col), index) or ("", "")
     return f"{col} has the address {address}, which is not valid: {email_reason(address, why)}."
 
@@ -276,7 +284,7 @@ def _validator_reason(why: str) -> str:
     return why.rstrip(".") or "check it"
 
 
-def integer(ctx: Context, col: str, index: Any, value: str) -> str:
+def integer(ctx: Context | None, col: str, index: Any, value: str) -> str:
     text = value.strip()
     if col.lower().endswith("cents"):  # priceInCents: a price written in dollars
         said = _in_dollars(col, text)
@@ -306,7 +314,7 @@ def _in_dollars(col: str, text: str) -> str | None:
 
 
 def out_of_range(
-    ctx: Context, col: str, index: Any, value: str, *, minimum: int | None = None
+    ctx: Context | None, col: str, index: Any, value: str, *, minimum: int | None = None
 ) -> str:
     number = to_int(value.strip())
     if number is None:
@@ -315,11 +323,11 @@ def out_of_range(
     return f"{col} {number} is below {minimum}; use {minimum} or more{tail}."
 
 
-def boolean(ctx: Context, col: str, index: Any, value: str) -> str:
+def boolean(ctx: Context | None, col: str, index: Any, value: str) -> str:
     return f"{col} {_q(value.strip())} is not yes or no; write yes or no."
 
 
-def language(ctx: Context, col: str, index: Any, value: str) -> str:
+def language(ctx: Context | None, col: str, index: Any, value: str) -> str:
     return (
         f"{col} {_q(value.strip())} is not a language code; use a two-letter ISO 639-1 code "
         "with an optional region, such as en, en-US or pt-BR."

@@ -2,9 +2,11 @@
 
 pandera's verdict (:class:`Failures`: the first failing rule of each failing cell) and the
 table's own findings (formulas without a value, cells beyond the header) become one
-:class:`ErrorTable`. Every message is made here, while the run's Context is alive, so that a
-rule's message function that raises raises inside ``validate_*``, and the report refers to
-nothing of the run once it is returned.
+:class:`ErrorTable`. Every message that reads the run is made here, while the run's Context is
+alive, so that a rule's message function that raises raises inside ``validate_*``, and the
+report refers to nothing of the run once it is returned. A built-in check of a cell's own says
+what it says from the column and the cell alone (``Rule.said_when_read``): the table names its
+message function, and its text is made when the report is read, once per distinct cell.
 
 A CSV record with more cells than the header gets an extra_cells error whose message names the
 values probably split at a comma, and the errors of the cells they shifted are left out
@@ -13,7 +15,8 @@ values probably split at a comma, and the errors of the cells they shifted are l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,7 +26,7 @@ import pyarrow.compute as pc
 from webinar_validate.codes import Code
 from webinar_validate.engine.splits import Split, extra_message, find_splits, without_shifted
 from webinar_validate.engine.verdict import Failures
-from webinar_validate.report.rows import JSON_BLOCK, ErrorTable, InvalidRows
+from webinar_validate.report.rows import JSON_BLOCK, ErrorTable, InvalidRows, Said
 from webinar_validate.table import Table, cell_ref, column_letters, int_array
 
 if TYPE_CHECKING:
@@ -62,12 +65,15 @@ def invalid_rows(
         index, pos, kind, column = _added(index, pos, kind, column, extra, _EXTRA)
     order = np.lexsort((column, pos, index))
     index, pos, kind, column = index[order], pos[order], kind[order], column[order]
-    rows = np.unique(index)
-    starts = np.searchsorted(index, rows)
+    # The entries are in row order: a row's first entry is where the index changes.
+    first = np.ones(len(index), dtype=bool)
+    first[1:] = index[1:] != index[:-1]
+    starts = np.flatnonzero(first)
+    rows = index[starts]
     bounds = np.append(starts, len(index))
     entries = (index, pos, kind, column)
     errors = _error_table(ctx, table, keys, failures, rows, bounds, entries, splits)
-    return InvalidRows(errors, table, rows, keys), rows
+    return InvalidRows(errors, keys), rows
 
 
 def _added(
@@ -98,18 +104,10 @@ def _error_table(
     splits: dict[int, Split],
 ) -> ErrorTable:
     """Every error of the invalid ``rows`` (table indexes; row ``i`` has the entries
-    ``bounds[i]:bounds[i + 1]``), with its column, cell, code, message and cell as read."""
+    ``bounds[i]:bounds[i + 1]``): its column, place, code and message. The cell names and
+    values stay in the table, read when a block of the report is."""
     index, pos = entries[0], entries[1]
     numbers = table.number_array()
-    # The cell names, column-wise: the sheet prefix and the letters once per column.
-    prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
-    places, at = np.unique(pos, return_inverse=True)
-    letters = pa.array([prefix + column_letters(p) for p in places.tolist()], pa.large_string())
-    cells = pc.binary_join_element_wise(
-        letters.take(pa.array(at.reshape(-1), pa.int64())),
-        pa.array(numbers[index]).cast(pa.large_string()),
-        pa.scalar("", pa.large_string()),
-    )
     names, rules = failures.columns, failures.rules
     kind, column = entries[2], entries[3]
     # The codes and the column names, column-wise: a rule's entries name its column, a
@@ -120,9 +118,8 @@ def _error_table(
     named = np.where(
         kind >= 0, column, np.where(kind == _FORMULA, len(names) + pos, len(names) + len(keys))
     )
-    said: dict[tuple[int, int], dict[str, int]] = {}  # per (rule, column): a message by value
+    prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
     made = _Messages(len(index))
-    values: list[Any] = []
     present = set(keys)
     try:
         for start in range(0, len(rows), JSON_BLOCK):
@@ -130,8 +127,7 @@ def _error_table(
             block = rows[start:stop].tolist()
             ctx.focus(block)  # message look-ups take only these rows' cells
             lo, hi = int(bounds[start]), int(bounds[stop])
-            read = table.cells_array(index[lo:hi], pos[lo:hi])
-            _rule_messages(ctx, entries, lo, hi, failures, read, present, said, block, made)
+            _rule_messages(ctx, table, entries, lo, hi, failures, present, block, made)
             others = (lo + np.flatnonzero(kind[lo:hi] < 0)).tolist()
             texts = []
             for k in others:
@@ -145,31 +141,41 @@ def _error_table(
                     )
             made.each(np.asarray(others, dtype=np.int64), texts)
             made.flush()
-            extra = np.asarray(kind[lo:hi] == _EXTRA)  # an extra cell's error has no value
-            values.append(pc.if_else(pa.array(extra), "", read) if extra.any() else read)
     finally:
         ctx.focus(None)
     lines = table.lines
     return ErrorTable(
-        row_numbers=numbers[rows],
-        lines=None if lines is None else int_array(lines)[rows],
-        starts=np.asarray(bounds, dtype=np.int64),
+        table=table,
+        indexes=_read_only(rows),
+        row_numbers=_read_only(numbers[rows]),
+        lines=None if lines is None else _read_only(int_array(lines)[rows]),
+        starts=_read_only(bounds),
+        places=_read_only(pos),
         column=_coded(named, [*names, *keys, None]),
-        cell=cells,
         code=_coded(which, code_texts),
         message=made.array(),
-        value=pa.chunked_array(values, pa.large_string()),
+        said=Said(made.groups, made.sayers),
     )
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    kept = np.asarray(values, dtype=np.int64)
+    kept.flags.writeable = False
+    return kept
 
 
 class _Messages:
     """The errors' messages as a dictionary array: each distinct text held once (a message
     that depends on the cell alone is shared by every error of that cell), an index per error.
     The texts become Arrow a block at a time (:meth:`flush`), not a Python string each for
-    the whole run."""
+    the whole run. The errors of a built-in check of a cell's own are left to be said when
+    read (:meth:`later`): their group names the message function."""
 
     def __init__(self, count: int) -> None:
         self.ids = np.zeros(count, dtype=np.int32)
+        self.groups = np.full(count, -1, dtype=np.int16)
+        self.sayers: list[Callable[[str], str]] = []
+        self._group_of: dict[tuple[int, int], int] = {}
         self._pending: list[str] = []
         self._chunks: list[Any] = []
         self._count = 0
@@ -186,6 +192,15 @@ class _Messages:
         self._count += 1
         return self._count - 1
 
+    def later(self, slots: np.ndarray, key: tuple[int, int], say: Callable[[str], str]) -> None:
+        """Errors ``slots`` are said from their cell when read, by ``say`` (one per ``key``)."""
+        group = self._group_of.get(key)
+        if group is None:
+            group = self._group_of[key] = len(self.sayers)
+            self.sayers.append(say)
+        self.groups[slots] = group
+        self.ids[slots] = -1
+
     def flush(self) -> None:
         """The texts so far into Arrow."""
         self._chunks.append(_strings(self._pending))
@@ -194,7 +209,8 @@ class _Messages:
     def array(self) -> Any:
         self.flush()
         texts = pa.concat_arrays(self._chunks)
-        return pa.DictionaryArray.from_arrays(pa.array(self.ids, pa.int32()), texts)
+        ids = pa.array(self.ids, pa.int32(), mask=self.ids < 0)
+        return pa.DictionaryArray.from_arrays(ids, texts)
 
 
 def _coded(ids: np.ndarray, texts: Sequence[str | None]) -> Any:
@@ -206,21 +222,21 @@ def _coded(ids: np.ndarray, texts: Sequence[str | None]) -> Any:
 
 def _rule_messages(
     ctx: Context,
+    table: Table,
     entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     lo: int,
     hi: int,
     failures: Failures,
-    read: Any,
     present: set[str],
-    said: dict[tuple[int, int], dict[str, int]],
     block: list[int],
     made: _Messages,
 ) -> None:
     """The messages of the rules' entries among ``lo:hi``, a (rule, column) at a time, into
-    ``made``. A rule whose message depends on the cell alone makes one per distinct cell (its
-    errors share it); the others one per row, with the look-ups focused on the rows of the rule
-    (then on the ``block`` again)."""
-    index, kind, column = entries[0][lo:hi], entries[2][lo:hi], entries[3][lo:hi]
+    ``made``. A built-in check of a cell's own is said from the cell when the report is read;
+    another rule whose message depends on the cell alone makes one per distinct cell (its
+    errors share it); the others one per row, with the look-ups focused on the rows of the
+    rule (then on the ``block`` again)."""
+    index, pos, kind, column = (a[lo:hi] for a in entries)
     ruled = np.flatnonzero(kind >= 0)
     group = kind[ruled] * len(failures.columns) + column[ruled]
     order = np.argsort(group, kind="stable")
@@ -230,20 +246,23 @@ def _rule_messages(
         number, col = int(kind[part[0]]), int(column[part[0]])
         rule, name = failures.rules[number], failures.columns[col]
         rows = index[part]
+        if name in present and rule.said_when_read:
+            made.later(lo + part, (number, col), partial(_say, rule.message, name))
+            continue
         if name in present:
-            raws = pc.fill_null(read.take(pa.array(part)), "")
+            raws = pc.fill_null(table.cells_array(rows, pos[part]), "")
         else:  # a column the file lacks: its cells are blank
             raws = _strings([""] * len(part))
         if rule.by_value:
-            memo = said.setdefault((number, col), {})
             encoded = raws.dictionary_encode()
             distinct = encoded.dictionary.to_pylist()
             codes = encoded.indices.to_numpy(zero_copy_only=False)
             first = np.unique(codes, return_index=True)[1]  # where each distinct cell is first
-            for u, raw in enumerate(distinct):
-                if raw not in memo:
-                    memo[raw] = made.add(rule.message(ctx, name, int(rows[first[u]]), raw))
-            made.ids[lo + part] = np.array([memo[raw] for raw in distinct], np.int32)[codes]
+            ids = [
+                made.add(rule.message(ctx, name, int(rows[first[u]]), raw))
+                for u, raw in enumerate(distinct)
+            ]
+            made.ids[lo + part] = np.array(ids, np.int32)[codes]
         else:
             ctx.focus(rows.tolist())
             texts = [
@@ -252,6 +271,11 @@ def _rule_messages(
             ]
             ctx.focus(block)
             made.each(lo + part, texts)
+
+
+def _say(message: Callable[[Any, str, Any, str], str], column: str, value: str) -> str:
+    """A built-in check's message of a cell's own, from the column and the cell alone."""
+    return message(None, column, None, value)
 
 
 def _strings(texts: list[Any]) -> Any:

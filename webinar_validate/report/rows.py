@@ -190,31 +190,76 @@ class CellLike(Protocol):
     def line(self) -> int | None: ...  # pragma: no cover - a protocol
 
 
+class Said:
+    """Messages that depend on the column and the cell alone, made when a block is read: the
+    error's group names the message function (``sayers[group](value)``), and each distinct
+    cell of a group is said once (the text is shared by its errors). Group -1: the message
+    was made in the run and is held in the table. The sayers are the contract's own message
+    functions over data (a column name, a rule's statistics), not the run."""
+
+    __slots__ = ("_group", "_memo", "_sayers")
+
+    def __init__(self, group: Any, sayers: Sequence[Callable[[str], str]]) -> None:
+        self._group = group
+        self._sayers = tuple(sayers)
+        self._memo: list[dict[str, str]] = [{} for _ in self._sayers]
+
+    def __len__(self) -> int:
+        return len(self._group)
+
+    def fill(self, lo: int, messages: list[Any], values: list[str]) -> list[str]:
+        """``messages`` of the errors ``lo:lo + len(messages)``, each one made from its value
+        where the run left it to be said (None)."""
+        groups = self._group[lo : lo + len(messages)]
+        for k in (groups >= 0).nonzero()[0].tolist():
+            g = int(groups[k])
+            memo = self._memo[g]
+            value = values[k]
+            said = memo.get(value)
+            if said is None:
+                said = memo[value] = self._sayers[g](value)
+            messages[k] = said
+        return messages
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class ErrorTable:
-    """Every error of the invalid rows, column-wise: what the run found, messages included.
+    """Every error of the invalid rows, column-wise: what the run found.
 
-    Invalid row ``i`` (in row order) has the errors ``starts[i]:starts[i + 1]``, in column
-    order. The per-error columns are Arrow string arrays (``column`` is null for a cell beyond
-    the header).
+    Invalid row ``i`` (in row order, data row ``indexes[i]`` of the judged ``table``) has the
+    errors ``starts[i]:starts[i + 1]``, in column order. ``column``, ``code`` and ``message``
+    are Arrow dictionary arrays (``column`` is null for a cell beyond the header; ``message``
+    is null where ``said`` makes it from the cell). An error's cell name and its value as read
+    are not copied: they are read off the table at the error's column ``places`` when a block
+    is read, as the run read them (past the header's width the value is empty).
     """
 
+    table: Table
+    indexes: Ints
+    """The judged table's data-row index of each invalid row."""
     row_numbers: Ints
     """The spreadsheet row number of each invalid row."""
     lines: Ints | None
     """CSV only: the physical line where each invalid row's record starts."""
     starts: Ints
     """Where each invalid row's errors start, and (last) their count."""
+    places: Ints
+    """Each error's 0-based column in the table (the column it is shown at)."""
     column: Any
-    cell: Any
     code: Any
     message: Any
-    value: Any
+    said: Said
 
     def __post_init__(self) -> None:
         count = int(self.starts[-1])
-        if len(self.starts) != len(self.row_numbers) + 1 or any(
-            len(a) != count for a in (self.column, self.cell, self.code, self.message, self.value)
+        rows = len(self.row_numbers)
+        if (
+            len(self.starts) != rows + 1
+            or len(self.indexes) != rows
+            or any(
+                len(a) != count
+                for a in (self.places, self.column, self.code, self.message, self.said)
+            )
         ):
             raise ValueError("an ErrorTable needs one start per row and one entry per error")
 
@@ -224,13 +269,21 @@ class ErrorTable:
 
     def records(self, start: int, stop: int) -> list[tuple[int, list[ErrorRecord]]]:
         """(rowNumber, errors) of the invalid rows ``[start, stop)``."""
+        import numpy as np
+
         lo, hi = int(self.starts[start]), int(self.starts[stop])
-        columns, cells, codes, messages, values = (
-            a.slice(lo, hi - lo).to_pylist()
-            for a in (self.column, self.cell, self.code, self.message, self.value)
+        columns, codes, messages = (
+            a.slice(lo, hi - lo).to_pylist() for a in (self.column, self.code, self.message)
         )
+        places = self.places[lo:hi]
+        bounds = self.starts[start : stop + 1] - lo
+        each = np.diff(bounds)
+        values = self.table.cells_array(np.repeat(self.indexes[start:stop], each), places)
+        values = values.to_pylist()
+        messages = self.said.fill(lo, messages, values)
+        names = _cell_names(self.table.sheet, places, np.repeat(self.row_numbers[start:stop], each))
         known = _CODES
-        bounds = (self.starts[start : stop + 1] - lo).tolist()
+        spans = bounds.tolist()
         numbers = self.row_numbers[start:stop].tolist()
         lines = [None] * len(numbers) if self.lines is None else self.lines[start:stop].tolist()
         return [
@@ -239,22 +292,38 @@ class ErrorTable:
                 [
                     ErrorRecord(
                         columns[k],
-                        cells[k],
+                        names[k],
                         known.get(codes[k], codes[k]),
                         messages[k],
                         values[k],
                         line,
                     )
-                    for k in range(bounds[r], bounds[r + 1])
+                    for k in range(spans[r], spans[r + 1])
                 ],
             )
             for r, (number, line) in enumerate(zip(numbers, lines, strict=True))
         ]
 
 
+def _cell_names(sheet: str | None, places: Ints, numbers: Ints) -> list[str]:
+    """``Sessions!F7``: each error's cell name (the sheet's prefix and a column's letters once)."""
+    from webinar_validate.table import cell_ref, column_letters
+
+    prefix = cell_ref(sheet, 1, 0)[: -len("A1")]
+    letters: dict[int, str] = {}
+    names = []
+    for place, number in zip(places.tolist(), numbers.tolist(), strict=True):
+        head = letters.get(place)
+        if head is None:
+            head = letters[place] = prefix + column_letters(place)
+        names.append(f"{head}{number}")
+    return names
+
+
 class InvalidRows(_Rows[InvalidRow]):
     """``invalidRows``: the errors as an :class:`ErrorTable` and the rows' cells as read, which
-    stay in the judged Table (``indexes`` are its data-row indexes, ``keys`` name its columns).
+    stay in the judged Table (the error table's ``indexes`` are its data-row indexes, ``keys``
+    name its columns).
 
     Half a million invalid rows as objects cost seconds and gigabytes: the writers ask for a
     block at a time, as errors (:meth:`errors`), JSON text (:meth:`json_lines`) or objects.
@@ -262,15 +331,12 @@ class InvalidRows(_Rows[InvalidRow]):
 
     __slots__ = ("_errors", "_indexes", "_keys", "_table")
 
-    def __init__(
-        self, errors: ErrorTable, table: Table, indexes: Sequence[int] | Ints, keys: Sequence[str]
-    ) -> None:
-        where = _ints(indexes)
-        if len(where) != len(errors) or len(keys) != len(table.header):
-            raise ValueError("one table index per invalid row, and one key per table column")
+    def __init__(self, errors: ErrorTable, keys: Sequence[str]) -> None:
+        if len(keys) != len(errors.table.header):
+            raise ValueError("one key per table column")
         self._errors = errors
-        self._table = table
-        self._indexes = where
+        self._table = errors.table
+        self._indexes = errors.indexes
         self._keys = tuple(keys)
 
     @property
