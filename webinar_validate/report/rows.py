@@ -273,7 +273,7 @@ class ErrorTable:
 
         lo, hi = int(self.starts[start]), int(self.starts[stop])
         columns, codes, messages = (
-            a.slice(lo, hi - lo).to_pylist() for a in (self.column, self.code, self.message)
+            _decoded(a.slice(lo, hi - lo)) for a in (self.column, self.code, self.message)
         )
         places = self.places[lo:hi]
         bounds = self.starts[start : stop + 1] - lo
@@ -303,6 +303,13 @@ class ErrorTable:
             )
             for r, (number, line) in enumerate(zip(numbers, lines, strict=True))
         ]
+
+
+def _decoded(coded: Any) -> list[Any]:
+    """A dictionary array's values as a list: taken from the dictionary first (its own
+    ``to_pylist`` boxes each entry, some 25 times slower)."""
+    values: list[Any] = coded.dictionary.take(coded.indices).to_pylist()
+    return values
 
 
 def _cell_names(sheet: str | None, places: Ints, numbers: Ints) -> list[str]:
