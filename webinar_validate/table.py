@@ -148,10 +148,7 @@ class Table:
         assert self._columns is not None
         if not indices:
             return []
-        import pyarrow as pa
-
-        where = pa.array(indices, type=pa.int64())
-        lists = [column.take(where).to_pylist() for column in self._columns]
+        lists = [take(column, indices).to_pylist() for column in self._columns]
         return [list(row) for row in zip(*lists, strict=True)] if lists else [[] for _ in indices]
 
     def cells_array(self, indices: Any, positions: Any) -> Any:
@@ -177,7 +174,7 @@ class Table:
         slots: list[Any] = []
         for pos in np.unique(at[at < width]).tolist():
             picked = np.flatnonzero(at == pos)
-            taken = self._columns[pos].take(pa.array(where[picked]))
+            taken = take(self._columns[pos], where[picked])
             parts += taken.chunks if isinstance(taken, pa.ChunkedArray) else [taken]
             slots.append(picked)
         beyond = np.flatnonzero(at >= width)
@@ -185,6 +182,20 @@ class Table:
         slots.append(beyond)
         cells = pa.concat_arrays([part.cast(text) for part in parts])
         return cells.take(pa.array(np.argsort(np.concatenate(slots), kind="stable")))
+
+
+def take(column: Any, indices: Any) -> Any:
+    """``column.take(indices)`` (whole numbers: a numpy array), taken from the span of the
+    indices alone: Arrow's take from a column of many chunks copies the whole column into one
+    array first (~3 ms for 30 MB), however few values it takes."""
+    import numpy as np
+    import pyarrow as pa
+
+    where = np.asarray(indices, dtype=np.int64)
+    if not isinstance(column, pa.ChunkedArray) or column.num_chunks <= 1 or not len(where):
+        return column.take(pa.array(where))
+    low = int(where.min())
+    return column.slice(low, int(where.max()) - low + 1).take(pa.array(where - low))
 
 
 def int_array(values: Sequence[int]) -> Any:

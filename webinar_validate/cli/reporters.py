@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 from webinar_validate.cli.display import Gone, Guarded, Pieces, counted, display, listed
 
 if TYPE_CHECKING:
+    from webinar_validate.report.error_table import CellLike
     from webinar_validate.report.model import DryRunReport
-    from webinar_validate.report.rows import CellLike
 
 _LETTERS = re.compile(r"([A-Z]+)[0-9]+$")
 

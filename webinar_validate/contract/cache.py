@@ -30,11 +30,13 @@ from webinar_validate.contract.cells import (
     trimmed_text,
 )
 from webinar_validate.contract.values import ISO_SHAPE
+from webinar_validate.table import take
 
 if TYPE_CHECKING:
     from webinar_validate.contract.columns import Rule, SessionContract
 
 _DIRECT_LOOKUPS = 8
+_ABSENT = object()
 THREADED_ROWS = 20_000
 """From this many rows on, column work runs on THREADS threads (Arrow's kernels release the
 GIL); below it the pool costs more than it saves."""
@@ -162,16 +164,22 @@ class Context:
         million failing cells cost a million dict look-ups, and a column is never turned into
         a million Python objects for a few thousand messages.
         """
-        key = id(series)
-        hit = self._lookups.get(key)
-        if hit is None or hit[0] is not series:
-            hit = (series, None, 0)
-        kept, table, uses = hit
-        if table is None and uses >= _DIRECT_LOOKUPS:
+        hit = self._lookups.get(id(series))
+        if hit is not None and hit[0] is series:
+            table = hit[1]
+            if table is not None:  # the usual case: one dict look-up
+                value = table.get(index, _ABSENT)
+                return at(series, index) if value is _ABSENT else value
+            uses = hit[2]
+        else:
+            uses = 0
+        if uses >= _DIRECT_LOOKUPS:
             table = self._cells(series)
-        self._lookups[key] = (kept, table, uses + 1)
-        if table is not None and index in table:
-            return table[index]
+            self._lookups[id(series)] = (series, table, uses + 1)
+            if index in table:
+                return table[index]
+        else:
+            self._lookups[id(series)] = (series, None, uses + 1)
         return at(series, index)
 
     def _cells(self, series: pd.Series) -> dict[Any, Any]:
@@ -188,7 +196,7 @@ class Context:
         if isinstance(series.dtype, np.dtype):  # numpy's tolist, not an element-wise loop
             values = series.to_numpy()[positions].tolist()
         else:
-            values = series.array.take(positions).tolist()
+            values = _taken(series, positions)
         return dict(zip(labels, values, strict=True))
 
     def raw(self, column: str) -> pd.Series:
@@ -329,7 +337,7 @@ class Context:
 
     def zone(self, index: Any, column: str = "timeZone") -> str | None:
         """The row's canonical time zone, when its time-zone cell is valid."""
-        if column not in self.frame:
+        if column not in self.present:
             return None
         zone: str | None = self.at(self.zones(column), index)
         return zone
@@ -363,3 +371,16 @@ class Context:
         if key not in self._once:
             self._once[key] = func(*args)
         return self._once[key]
+
+
+def _taken(series: pd.Series, positions: np.ndarray) -> list[Any]:
+    """The values of an extension-typed Series at ``positions``, as Python objects; text
+    backed by Arrow is taken from the span of the positions alone (``table.take``)."""
+    values = arrow_values(series)
+    if values is not None and (
+        pa.types.is_large_string(values.type) or pa.types.is_string(values.type)
+    ):
+        found: list[Any] = take(values, positions).to_pylist()
+        return found
+    listed: list[Any] = series.array.take(positions).tolist()
+    return listed

@@ -108,7 +108,7 @@ def datetime(ctx: Context | None, col: str, index: Any, value: str) -> str:
 def no_offset(
     ctx: Context, col: str, index: Any, value: str, *, zone_column: str = "timeZone"
 ) -> str:
-    naive = str(ctx.at(ctx.text(col), index))
+    naive = _values.trim(value)  # the cell as checked (ctx.text)
     zone = ctx.zone(index, zone_column)
     fixed, problem = ctx.once(_values.resolve_local, naive, zone) if zone else (None, None)
     if (index, col) in ctx.typed_dates and ctx.dataframe is not None:

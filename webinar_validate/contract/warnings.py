@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -183,10 +183,27 @@ def _zone_minutes(stamps: np.ndarray, zone_of: np.ndarray, zones: list[str]) -> 
         rows = order[bounds[k] : bounds[k + 1]]
         if not len(rows):
             continue
-        naive = pd.DatetimeIndex(stamps[rows])
-        local = naive.tz_localize("UTC").tz_convert(ZoneInfo(zone)).tz_localize(None)
+        tz = ZoneInfo(zone)
+        some = stamps[rows]
+        if len(rows) < _FEW_STAMPS and some.min() > _EARLIEST and some.max() < _LATEST:
+            # pandas' first conversion into a zone costs ~1 ms (it reads the zone's
+            # transitions); zoneinfo answers a few hundred instants sooner
+            minutes[rows] = [
+                stamp.replace(tzinfo=UTC).astimezone(tz).utcoffset() // _MINUTE
+                for stamp in some.astype("datetime64[us]").tolist()
+            ]
+            continue
+        naive = pd.DatetimeIndex(some)
+        local = naive.tz_localize("UTC").tz_convert(tz).tz_localize(None)
         minutes[rows] = (local - naive).to_numpy() // np.timedelta64(1, "m")
     return minutes
+
+
+_FEW_STAMPS = 512
+"""Below this many instants in a zone, their offsets are asked of zoneinfo one by one."""
+_EARLIEST, _LATEST = np.datetime64("0002-01-01"), np.datetime64("9998-12-31")
+"""Instants Python's datetime holds with a day to spare for any zone's offset."""
+_MINUTE = timedelta(minutes=1)
 
 
 def _offset(local: pd.Timestamp) -> str:

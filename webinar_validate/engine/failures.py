@@ -26,7 +26,8 @@ import pyarrow.compute as pc
 from webinar_validate.codes import Code
 from webinar_validate.engine.splits import Split, extra_message, find_splits, without_shifted
 from webinar_validate.engine.verdict import Failures
-from webinar_validate.report.rows import JSON_BLOCK, ErrorTable, InvalidRows, Said
+from webinar_validate.report.error_table import ErrorTable, Said
+from webinar_validate.report.rows import JSON_BLOCK, InvalidRows
 from webinar_validate.table import Table, cell_ref, column_letters, int_array
 
 if TYPE_CHECKING:

@@ -106,8 +106,6 @@ def _read_table(
         return None
     if count and _unsure_end(stream, head, columns, breaks, delimiter):
         return None
-    for i, column in enumerate(columns):  # each column's blocks into one array, in turn
-        columns[i] = column.combine_chunks()  # Arrow's take from 300 blocks costs ~3 ms a call
     numbers = range(2, count + 2)
     if breaks.any():
         lines = (2 + np.arange(count) + np.concatenate(([0], np.cumsum(breaks)[:-1]))).tolist()
