@@ -262,3 +262,65 @@ def test_a_user_rule_whose_message_raises_raises_inside_validate() -> None:
     frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False)
     with pytest.raises(RuntimeError, match="cannot be made"):
         validate_frame(frame, contract=_Broken())
+
+
+class _BrokenSaidLater(SessionContract):
+    add_rules: ClassVar = {
+        "title": (
+            Rule(
+                "broken_title",
+                _fails_every_title,
+                _broken_message,
+                by_value=True,
+                said_when_read=True,
+            ),
+        )
+    }
+
+
+def test_a_user_rule_is_said_in_the_run_even_when_it_asks_to_be_said_later() -> None:
+    frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False)
+    with pytest.raises(RuntimeError, match="cannot be made"):
+        validate_frame(frame, contract=_BrokenSaidLater())
+
+
+def _uuid_rows(count: int, distinct: int) -> pd.DataFrame:
+    frame = pd.read_csv(SAMPLES / "sessions.csv", dtype=str, keep_default_na=False)
+    rows = frame.iloc[[0] * count].reset_index(drop=True)
+    rows["courseGroupId"] = [f"not-a-uuid-{i % distinct}" for i in range(count)]
+    rows["slug"] = [f"session-{i}" for i in range(count)]
+    rows["sku"] = [f"SKU-{i}" for i in range(count)]
+    rows["startDate"] = [f"2026-09-{1 + i % 28:02d}T{i % 24:02d}:00:00Z" for i in range(count)]
+    rows["endDate"] = [f"2026-09-{1 + i % 28:02d}T{i % 24:02d}:30:00Z" for i in range(count)]
+    rows["sessionId"] = ""
+    return rows
+
+
+def test_a_cells_own_message_is_held_as_no_text_and_said_once_per_distinct_cell() -> None:
+    report = validate_frame(_uuid_rows(3000, 7))
+    table = report.invalid_rows.error_table
+    assert report.preflight.invalid == 3000
+    # Nothing of the 3,000 messages is made in the run: the table names who says them.
+    assert table.message.null_count == 3000
+    said = [
+        error.message
+        for _, errors in report.invalid_rows.errors()
+        for error in errors
+        if error.code == "invalid_uuid"
+    ]
+    assert len(said) == 3000
+    assert len(set(said)) == 7
+    assert said[8] == (
+        "courseGroupId 'not-a-uuid-1' is not a UUID; copy the 36-character ID "
+        "(like 3f0c9a4e-1b2c-4d5e-8f90-123456789abc) from the platform."
+    )
+    # The same text every way it is read.
+    first = report.invalid_rows[1].errors[0].message
+    again = [e for _, errs in report.invalid_rows.errors() for e in errs][8].message
+    assert first == again == said[8]
+    assert (
+        json.loads(report.to_json())["data"]["APIBulkWebinarImport"]["invalidRows"][8]["errors"][0][
+            "message"
+        ]
+        == said[8]
+    )

@@ -25,7 +25,7 @@ from webinar_validate.contract.cells import (
     at,
     on_threads,
     parse_instants,
-    per_value,
+    per_value_codes,
     to_int,
     trimmed_text,
 )
@@ -91,6 +91,7 @@ class Context:
         self._valid: dict[str, pd.Series] = {}
         self._distinct: dict[str, tuple[np.ndarray, Any]] = {}
         self._zones: dict[str, pd.Series] = {}
+        self._zone_parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._integers: dict[str, pd.Series] = {}
         self._emails: dict[str, pd.Series] = {}
         self.first_rows: dict[str, pd.Series] = {}
@@ -345,8 +346,22 @@ class Context:
     def zones(self, column: str) -> pd.Series:
         """Each cell's canonical IANA spelling, or None (once per distinct cell)."""
         if column not in self._zones:
-            self._zones[column] = per_value(self.text(column), _values.canonical_zone)
+            codes, results = self._zone_codes(column)
+            self._zones[column] = pd.Series(results[codes], index=self.frame.index, dtype=object)
         return self._zones[column]
+
+    def zone_codes(self, column: str) -> tuple[np.ndarray, list[str]]:
+        """(a code per cell, the distinct canonical zones it names): -1 where the cell names
+        none; from the one reading of each distinct cell that :meth:`zones` makes."""
+        codes, results = self._zone_codes(column)
+        named, zones = pd.factorize(results, use_na_sentinel=True)  # a few distinct cells
+        return np.asarray(named)[codes], [str(zone) for zone in zones]
+
+    def _zone_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self._zone_parts:
+            text = self.text(column)
+            self._zone_parts[column] = per_value_codes(text, _values.canonical_zone)
+        return self._zone_parts[column]
 
     def integers(self, column: str) -> pd.Series:
         """The whole numbers of a column (Int64, NA where blank or not whole); once a run."""

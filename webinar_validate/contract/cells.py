@@ -145,8 +145,15 @@ def at(series: pd.Series, index: Any) -> Any:
 
 def per_value(series: pd.Series, func: Any) -> pd.Series:
     """Apply a per-value function once per distinct value; an object Series (None for NA)."""
+    codes, results = per_value_codes(series, func)
+    return pd.Series(results[codes], index=series.index, dtype=object)
+
+
+def per_value_codes(series: pd.Series, func: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, results): ``func`` of each distinct value once, ``results[codes]`` each cell's
+    (the last result, None, is an NA cell's: code -1)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:-1] = [func(value) for value in uniques]
     results[-1] = None
-    return pd.Series(results[codes], index=series.index, dtype=object)
+    return np.asarray(codes), results

@@ -134,6 +134,31 @@ def byte_from_end(array: Any, k: int) -> U8:
 
 
 @_chunkwise
+def written_offset(array: Any) -> npt.NDArray[np.float64]:
+    """The UTC offset each value ends with (``±hh:mm``), in minutes; NaN where it ends
+    otherwise. Only the values whose sixth byte from the end is a sign are read further."""
+    bufs = _buffers(array)
+    ends = bufs.offsets[1:]
+    minutes = np.full(len(ends), np.nan)
+    if not bufs.data.size:
+        return minutes
+    long_enough = (ends - bufs.offsets[:-1]) >= 6
+    if bufs.valid is not None:
+        long_enough &= bufs.valid
+    sign = _byte_at(bufs, ends - 6, long_enough)
+    at = np.flatnonzero((sign == ord("+")) | (sign == ord("-")))
+    last = ends[at]
+    shaped = bufs.data[last - 3] == ord(":")
+    total = np.zeros(len(at), dtype=np.int64)
+    for back, weight in ((5, 600), (4, 60), (2, 10), (1, 1)):
+        digit = bufs.data[last - back].astype(np.int64) - ord("0")
+        shaped &= (digit >= 0) & (digit <= 9)
+        total += digit * weight
+    minutes[at[shaped]] = np.where(sign[at[shaped]] == ord("-"), -1, 1) * total[shaped]
+    return minutes
+
+
+@_chunkwise
 def has_control(array: Any) -> Bools:
     """True where the value holds a control character other than tab, line feed and carriage
     return: U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F. In UTF-8 these are

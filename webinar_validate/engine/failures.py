@@ -247,7 +247,7 @@ def _rule_messages(
         number, col = int(kind[part[0]]), int(column[part[0]])
         rule, name = failures.rules[number], failures.columns[col]
         rows = index[part]
-        if name in present and rule.said_when_read:
+        if name in present and rule.said_when_read and rule.check:  # built-in checks only
             made.later(lo + part, (number, col), partial(_say, rule.message, name))
             continue
         if name in present:
