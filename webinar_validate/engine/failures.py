@@ -1,4 +1,4 @@
-"""The invalid rows of a run, finished inside it: every error with its message, as arrays.
+"""The invalid rows of a run, finished inside it: every error as arrays, messages that read it made.
 
 pandera's verdict (:class:`Failures`: the first failing rule of each failing cell) and the
 table's own findings (formulas without a value, cells beyond the header) become one

@@ -247,8 +247,7 @@ def _build(
             part.append(_column_text(found, column, typed_dates, start))
         del grid
     raw.clear()
-    # one array per column: Arrow's take from a column of many slices costs ~3 ms a call
-    columns = [pa.chunked_array(part, type=pa.large_string()).combine_chunks() for part in parts]
+    columns = [pa.chunked_array(part, type=pa.large_string()) for part in parts]
     formulas = {
         (row - header_row - 1, column)
         for row, column in scan.formulas
