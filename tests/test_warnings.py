@@ -273,3 +273,44 @@ def test_samples_warn_of_no_likely_mistake_before_their_dates(name: str) -> None
     acceptance cases fix their clock with --now for the same reason)."""
     report = validate_file(SAMPLES / name, now=JAN)
     assert not {str(w.code) for w in report.preflight.warnings} & LIKELY
+
+
+_ENDINGS = [
+    "2026-09-10T10:00:00-04:00",
+    "2026-09-10T10:00:00+05:30",
+    "2026-09-10T10:00:00+14:00",
+    "2026-09-10T10:00:00.000Z",
+    "2026-09-10T10:00:00+00:00",
+    "2026-09-10T10:00:00-00:00",
+    "2026-09-10T10:00",
+    "",
+    "-04:00",
+    "x-04:00",
+    "é-04:00",
+    "2026-09-10T10:00:00-04:0é",
+    "2026-09-10T10:00:00-04;00",
+    "+1a:00",
+    "-12:45",
+    "+99:99",
+    "/0:00",
+    "+",
+    "abcde+",
+    "2026-09-10T10:00:00\u201304:00",  # an en dash, not a minus
+]
+
+
+@pytest.mark.parametrize("chunks", [1, 3, 7])
+def test_written_offsets_read_off_the_bytes_are_those_of_the_text(chunks: int) -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from webinar_validate.contract import warnings as w
+
+    cells = (_ENDINGS * 3)[: 3 * len(_ENDINGS)]
+    size = -(-len(cells) // chunks)
+    parts = [pa.array(cells[i : i + size], pa.large_string()) for i in range(0, len(cells), size)]
+    column = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(parts)), dtype="str")
+    fast = w._written_minutes(column.iloc[2:])  # a slice: the offsets start inside a chunk
+    slow = np.array([w._minutes(cell[-6:]) for cell in cells[2:]])
+    assert np.array_equal(fast, slow, equal_nan=True)
+    assert np.isnan(slow).sum() < len(slow)  # some offsets are read, not only NaN
