@@ -28,9 +28,9 @@ from webinar_validate.contract.cells import (
     per_value_codes,
     to_int,
     trimmed_text,
+    values_at,
 )
 from webinar_validate.contract.values import ISO_SHAPE
-from webinar_validate.table import take
 
 if TYPE_CHECKING:
     from webinar_validate.contract.columns import Rule, SessionContract
@@ -197,7 +197,7 @@ class Context:
         if isinstance(series.dtype, np.dtype):  # numpy's tolist, not an element-wise loop
             values = series.to_numpy()[positions].tolist()
         else:
-            values = _taken(series, positions)
+            values = values_at(series, positions)
         return dict(zip(labels, values, strict=True))
 
     def raw(self, column: str) -> pd.Series:
@@ -386,16 +386,3 @@ class Context:
         if key not in self._once:
             self._once[key] = func(*args)
         return self._once[key]
-
-
-def _taken(series: pd.Series, positions: np.ndarray) -> list[Any]:
-    """The values of an extension-typed Series at ``positions``, as Python objects; text
-    backed by Arrow is taken from the span of the positions alone (``table.take``)."""
-    values = arrow_values(series)
-    if values is not None and (
-        pa.types.is_large_string(values.type) or pa.types.is_string(values.type)
-    ):
-        found: list[Any] = take(values, positions).to_pylist()
-        return found
-    listed: list[Any] = series.array.take(positions).tolist()
-    return listed

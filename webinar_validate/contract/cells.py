@@ -14,6 +14,7 @@ import pyarrow as pa
 from webinar_validate.contract import scans as _bytescan
 from webinar_validate.contract import values as _values
 from webinar_validate.contract.values import ISO_WITH_OFFSET
+from webinar_validate.table import take
 
 _MAX_DIGITS = 15
 T = TypeVar("T")
@@ -157,3 +158,16 @@ def per_value_codes(series: pd.Series, func: Any) -> tuple[np.ndarray, np.ndarra
     results[:-1] = [func(value) for value in uniques]
     results[-1] = None
     return np.asarray(codes), results
+
+
+def values_at(series: pd.Series, positions: np.ndarray) -> list[Any]:
+    """The values of an extension-typed Series at ``positions``, as Python objects; text
+    backed by Arrow is taken from the span of the positions alone (``table.take``)."""
+    values = arrow_values(series)
+    if values is not None and (
+        pa.types.is_large_string(values.type) or pa.types.is_string(values.type)
+    ):
+        found: list[Any] = take(values, positions).to_pylist()
+        return found
+    listed: list[Any] = series.array.take(positions).tolist()
+    return listed
