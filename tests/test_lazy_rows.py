@@ -324,3 +324,16 @@ def test_a_cells_own_message_is_held_as_no_text_and_said_once_per_distinct_cell(
         ]
         == said[8]
     )
+
+
+def test_more_rule_and_column_pairs_than_16_bits_keep_their_own_message() -> None:
+    # A wide file may fail three rules in each of 16,384 columns: 49,152 message functions.
+    import numpy as np
+
+    from webinar_validate.engine.failures import _Messages
+
+    made = _Messages(40_000)
+    for k in range(40_000):
+        made.later(np.array([k]), (k % 3, k), lambda value, k=k: f"{k}: {value}")
+    said = made.sayers[made.groups[39_999]]("x")
+    assert said == "39999: x"

@@ -174,7 +174,7 @@ class _Messages:
 
     def __init__(self, count: int) -> None:
         self.ids = np.zeros(count, dtype=np.int32)
-        self.groups = np.full(count, -1, dtype=np.int16)
+        self.groups = np.full(count, -1, dtype=np.int32)  # a wide file: 32,767+ (rule, column)
         self.sayers: list[Callable[[str], str]] = []
         self._group_of: dict[tuple[int, int], int] = {}
         self._pending: list[str] = []
