@@ -28,7 +28,7 @@ from webinar_validate.engine.splits import Split, extra_message, find_splits, wi
 from webinar_validate.engine.verdict import Failures
 from webinar_validate.report.error_table import ErrorTable, Said
 from webinar_validate.report.rows import JSON_BLOCK, InvalidRows
-from webinar_validate.table import Table, cell_ref, column_letters, int_array
+from webinar_validate.table import Table, cell_ref, int_array
 
 if TYPE_CHECKING:
     from webinar_validate.contract.cache import Context
@@ -119,7 +119,6 @@ def _error_table(
     named = np.where(
         kind >= 0, column, np.where(kind == _FORMULA, len(names) + pos, len(names) + len(keys))
     )
-    prefix = cell_ref(table.sheet, 1, 0)[: -len("A1")]
     made = _Messages(len(index))
     present = set(keys)
     try:
@@ -134,7 +133,7 @@ def _error_table(
             for k in others:
                 row, place = int(index[k]), int(pos[k])
                 if kind[k] == _FORMULA:
-                    ref = f"{prefix}{column_letters(place)}{int(numbers[row])}"
+                    ref = cell_ref(table.sheet, int(numbers[row]), place)
                     texts.append(_formula(keys[place], ref))
                 else:
                     texts.append(
